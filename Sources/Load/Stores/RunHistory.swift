@@ -1,0 +1,86 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// Reads run records from `sync_runs`, newest first.
+public struct RunHistory: Sendable {
+    /// One organization's part of one run.
+    public struct Entry: Sendable, Hashable, Codable {
+        /// The run.
+        public var runID: UUID
+        /// The organization.
+        public var organizationID: String
+        /// The pipeline's name.
+        public var pipeline: String
+        /// `incremental` or `full`.
+        public var mode: String
+        /// `running`, `succeeded`, `failed`, `cancelled` or `skipped`.
+        public var status: String
+        /// Who started it.
+        public var startedBy: String
+        /// When it started.
+        public var startedAt: Date
+        /// When it ended, if it has.
+        public var finishedAt: Date?
+        /// Records read from the sources.
+        public var recordsRead: Int64
+        /// Rows inserted.
+        public var recordsInserted: Int64
+        /// Rows updated.
+        public var recordsUpdated: Int64
+        /// Rows seen but unchanged.
+        public var recordsUnchanged: Int64
+        /// Rows marked removed.
+        public var recordsRemoved: Int64
+        /// Records quarantined.
+        public var recordsQuarantined: Int64
+        /// Why it failed, if it did (safe to show: no patient data).
+        public var error: String?
+    }
+
+    private let client: PostgresClient
+
+    /// Creates a reader over a running client.
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// The most recent runs.
+    ///
+    /// - Parameters:
+    ///   - organization: Only this organization's runs; all when `nil`.
+    ///   - limit: At most this many entries.
+    public func recent(organization: String?, limit: Int, logger: Logger) async throws -> [Entry] {
+        let rows = try await client.query(
+            """
+            SELECT run_id, organization_id, pipeline, mode, status, started_by, started_at, finished_at,
+                   records_read, records_inserted, records_updated, records_unchanged, records_removed,
+                   records_quarantined, error
+            FROM sync_runs
+            WHERE \(organization)::text IS NULL OR organization_id = \(organization)
+            ORDER BY started_at DESC, organization_id
+            LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var entries: [Entry] = []
+        for try await row in rows {
+            let columns = try row.decode(
+                (
+                    UUID, String, String, String, String, String, Date, Date?, Int64, Int64, Int64, Int64, Int64, Int64,
+                    String?
+                ).self
+            )
+            entries.append(
+                Entry(
+                    runID: columns.0, organizationID: columns.1, pipeline: columns.2, mode: columns.3,
+                    status: columns.4,
+                    startedBy: columns.5, startedAt: columns.6, finishedAt: columns.7, recordsRead: columns.8,
+                    recordsInserted: columns.9, recordsUpdated: columns.10, recordsUnchanged: columns.11,
+                    recordsRemoved: columns.12, recordsQuarantined: columns.13, error: columns.14
+                )
+            )
+        }
+        return entries
+    }
+}

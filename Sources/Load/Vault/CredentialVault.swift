@@ -1,0 +1,117 @@
+import Crypto
+public import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Seals per-organization service credentials with AES-256-GCM.
+///
+/// The organization id and service name are bound as associated data, so a sealed credential copied to another
+/// organization or service fails to open. The key comes from `CREDENTIALS_ENCRYPTION_KEY` (base64 of 32 bytes);
+/// only for the embedded default is a key generated into `$ROUTIQ_HOME/credentials.key` (mode 0600).
+public struct CredentialVault: Sendable {
+    private let key: SymmetricKey
+
+    /// A short, non-secret identifier of the key (first 8 hex digits of its SHA-256), stored with each credential.
+    public let keyFingerprint: String
+
+    /// Creates a vault from raw key bytes.
+    ///
+    /// - Throws: ``VaultError/Code/invalidKey`` unless the key is 32 bytes.
+    public init(keyData: Data) throws {
+        guard keyData.count == 32 else {
+            throw VaultError(
+                .invalidKey, "the credentials key must be 32 bytes (base64 encoded); got \(keyData.count) bytes")
+        }
+        self.key = SymmetricKey(data: keyData)
+        self.keyFingerprint = SHA256.hash(data: keyData).prefix(4).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a vault from base64 text, as in `CREDENTIALS_ENCRYPTION_KEY`.
+    ///
+    /// - Throws: ``VaultError/Code/invalidKey`` when the text is not base64 of 32 bytes.
+    public init(base64Key: String) throws {
+        guard let data = Data(base64Encoded: base64Key.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw VaultError(
+                .invalidKey,
+                "CREDENTIALS_ENCRYPTION_KEY is not valid base64 (generate one with: openssl rand -base64 32)")
+        }
+        do {
+            try self.init(keyData: data)
+        } catch {
+            throw VaultError(
+                .invalidKey,
+                "CREDENTIALS_ENCRYPTION_KEY must be base64 of 32 bytes (generate one with: openssl rand -base64 32)")
+        }
+    }
+
+    /// Reads the key file, creating it with a random key (mode 0600) when it does not exist.
+    ///
+    /// - Parameter url: Usually `$ROUTIQ_HOME/credentials.key`.
+    public static func loadOrCreateKeyFile(at url: URL) throws -> CredentialVault {
+        if let text = try? String(contentsOf: url, encoding: .utf8) {
+            return try CredentialVault(base64Key: text)
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        let text = Data(bytes).base64EncodedString() + "\n"
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let descriptor = openExclusively(url.path)
+        if descriptor < 0 {
+            // Another process created it first: use theirs.
+            return try CredentialVault(base64Key: String(contentsOf: url, encoding: .utf8))
+        }
+        defer { close(descriptor) }
+        let written = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+        guard written == text.utf8.count else {
+            throw VaultError(.invalidKey, "cannot write the credentials key file \(url.path)")
+        }
+        return try CredentialVault(keyData: Data(bytes))
+    }
+
+    /// Seals a credential for one organization.
+    ///
+    /// - Returns: Nonce, ciphertext and tag in one blob.
+    public func seal(_ credential: ServiceCredential, organization: String) throws -> Data {
+        let plaintext = try JSONEncoder().encode(credential)
+        let box = try AES.GCM.seal(
+            plaintext, using: key, authenticating: Self.associatedData(organization, credential.service))
+        guard let combined = box.combined else {
+            throw VaultError(.cannotDecrypt, "cannot seal the credential")
+        }
+        return combined
+    }
+
+    /// Opens a sealed credential.
+    ///
+    /// - Throws: ``VaultError/Code/cannotDecrypt`` when the key is wrong, the blob was tampered with, or it belongs
+    ///   to another organization or service.
+    public func open(_ sealed: Data, organization: String, service: CredentialService) throws -> ServiceCredential {
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed)
+            let plaintext = try AES.GCM.open(
+                box, using: key, authenticating: Self.associatedData(organization, service))
+            let credential = try JSONDecoder().decode(ServiceCredential.self, from: plaintext)
+            guard credential.service == service else { throw VaultError(.cannotDecrypt, "service mismatch") }
+            return credential
+        } catch {
+            throw VaultError(
+                .cannotDecrypt,
+                "cannot decrypt credentials for \(organization)/\(service.rawValue) (wrong CREDENTIALS_ENCRYPTION_KEY?)"
+            )
+        }
+    }
+
+    private static func associatedData(_ organization: String, _ service: CredentialService) -> Data {
+        Data("routiq.credential.v1|\(organization)|\(service.rawValue)".utf8)
+    }
+}
+
+/// Creates a file that must not exist yet, readable by the owner only; -1 when it exists or cannot be created.
+private func openExclusively(_ path: String) -> Int32 {
+    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+}

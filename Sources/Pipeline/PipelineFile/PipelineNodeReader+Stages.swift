@@ -1,0 +1,336 @@
+import Foundation
+import Yams
+
+extension PipelineNodeReader {
+    func readStages(_ top: MappingSection) -> [StageDefinition] {
+        guard let entry = top.required("stages") else { return [] }
+        guard case .sequence(let sequence) = entry.value else {
+            error(location(of: entry.value), "'stages' must be a list of stages, got \(Self.describe(entry.value))")
+            return []
+        }
+        if sequence.isEmpty {
+            error(location(of: entry.value), "'stages' must list at least one stage")
+        }
+        var stages: [StageDefinition] = []
+        var failures = 0
+        var firstLocationByID: [String: SourceLocation] = [:]
+        for item in sequence {
+            guard let stage = readStage(item) else {
+                failures += 1
+                continue
+            }
+            if let first = firstLocationByID[stage.id] {
+                error(
+                    stage.location,
+                    "duplicate stage id '\(stage.id)' (first used at \(first)); give one of them an 'id:'")
+                continue
+            }
+            firstLocationByID[stage.id] = stage.location
+            stages.append(stage)
+        }
+        hasUnreadableStages = failures > 0
+        return stages
+    }
+
+    private func readStage(_ node: Node) -> StageDefinition? {
+        guard let allEntries = entries(of: node, what: "a stage") else { return nil }
+        let kindEntries = allEntries.filter { StageKind.keys.contains($0.key) }
+        guard let kindEntry = kindEntries.first else {
+            let firstKey = allEntries.first?.key ?? ""
+            error(
+                location(of: node),
+                "a stage needs one of 'extract', 'transform', 'load' or 'report'"
+                    + Suggestion.hint(for: firstKey, in: StageKind.keys)
+            )
+            return nil
+        }
+        for extra in kindEntries.dropFirst() {
+            error(
+                extra.keyLocation,
+                "a stage has one kind, but this one has both '\(kindEntry.key)' and '\(extra.key)'; split it into two stages"
+            )
+        }
+        let entries = allEntries.filter { !StageKind.keys.contains($0.key) || $0.key == kindEntry.key }
+        guard let kindName = text(of: kindEntry.value, key: kindEntry.key) else { return nil }
+        let valueLocation = location(of: kindEntry.value)
+        let settings: StageSettings?
+        let defaultID: String
+        switch kindEntry.key {
+        case "extract":
+            guard
+                let source = Self.lookup(
+                    SourceKind.self, kindName, what: "extract source", at: valueLocation, reader: self)
+            else { return nil }
+            defaultID = StageKind.extract(source).description
+            let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
+            settings = readExtract(source, section)
+        case "transform":
+            guard
+                let transform = Self.lookup(
+                    TransformKind.self, kindName, what: "transform", at: valueLocation, reader: self)
+            else { return nil }
+            defaultID = StageKind.transform(transform).description
+            let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
+            settings = readTransform(transform, section)
+        case "load":
+            guard
+                let target = Self.lookup(
+                    LoadTarget.self, kindName, what: "load target", at: valueLocation, reader: self)
+            else { return nil }
+            defaultID = StageKind.load(target).description
+            let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
+            settings = readLoad(section)
+        default:
+            guard
+                let format = Self.lookup(
+                    ReportFormat.self, kindName, what: "report format", at: valueLocation, reader: self)
+            else { return nil }
+            defaultID = StageKind.report(format).description
+            let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
+            section.finish(allowed: [kindEntry.key, "id", "output"])
+            settings = .report(
+                ReportSettings(format: format, outputDirectory: section.optionalString("output") ?? "output"))
+        }
+        guard let settings else { return nil }
+        return StageDefinition(id: explicitID(entries) ?? defaultID, settings: settings, location: location(of: node))
+    }
+
+    private static func lookup<Kind: RawRepresentable & CaseIterable>(
+        _ type: Kind.Type,
+        _ name: String,
+        what: String,
+        at location: SourceLocation,
+        reader: PipelineNodeReader
+    ) -> Kind? where Kind.RawValue == String {
+        if let kind = Kind(rawValue: name) { return kind }
+        let options = Kind.allCases.map(\.rawValue)
+        reader.error(
+            location,
+            "unknown \(what) '\(name)' (expected one of \(options.joined(separator: ", ")))"
+                + Suggestion.hint(for: name, in: options)
+        )
+        return nil
+    }
+
+    private func explicitID(_ entries: [MappingEntry]) -> String? {
+        guard let entry = entries.first(where: { $0.key == "id" }), let text = text(of: entry.value, key: "id") else {
+            return nil
+        }
+        let allowed = text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "."
+        }
+        if text.isEmpty || !allowed {
+            error(location(of: entry.value), "'id' must be lower-case letters, digits, '.', '-' or '_', got '\(text)'")
+            return nil
+        }
+        return text
+    }
+
+    private func stageSection(_ entries: [MappingEntry], id: String, location: SourceLocation) -> MappingSection {
+        MappingSection(reader: self, name: "stage '\(id)'", location: location, entries: entries)
+    }
+
+    // MARK: Extract
+
+    private func readExtract(_ source: SourceKind, _ section: MappingSection) -> StageSettings {
+        let common = ["extract", "id", "resources", "mode", "base_url", "requests_per_minute"]
+        switch source {
+        case .cliniko:
+            section.finish(allowed: common + ["per_page", "overlap_minutes"])
+            let extract = readCommonExtract(
+                section, source: source, resources: ClinikoExtractSettings.resources,
+                requestsPerMinute: ClinikoExtractSettings.defaultRequestsPerMinute
+            )
+            return .cliniko(
+                ClinikoExtractSettings(
+                    common: extract,
+                    perPage: section.integer("per_page", default: 100, range: 1...100),
+                    overlapMinutes: section.integer("overlap_minutes", default: 5, range: 0...1_440)
+                )
+            )
+        case .chatwoot:
+            section.finish(allowed: common + ["keep_message_content"])
+            let extract = readCommonExtract(
+                section, source: source, resources: ChatwootExtractSettings.resources,
+                requestsPerMinute: ChatwootExtractSettings.defaultRequestsPerMinute
+            )
+            return .chatwoot(
+                ChatwootExtractSettings(
+                    common: extract, keepMessageContent: section.boolean("keep_message_content", default: false))
+            )
+        case .clerk:
+            section.finish(allowed: common)
+            let extract = readCommonExtract(
+                section, source: source, resources: ClerkExtractSettings.resources,
+                requestsPerMinute: ClerkExtractSettings.defaultRequestsPerMinute
+            )
+            return .clerk(ClerkExtractSettings(common: extract))
+        }
+    }
+
+    private func readCommonExtract(
+        _ section: MappingSection,
+        source: SourceKind,
+        resources known: [String],
+        requestsPerMinute: Int
+    ) -> ExtractSettings {
+        var resources: [String] = []
+        if let items = section.list("resources") {
+            for (name, location) in items {
+                guard known.contains(name) else {
+                    error(
+                        location,
+                        "unknown \(source.rawValue) resource '\(name)' (expected one of \(known.joined(separator: ", ")))"
+                            + Suggestion.hint(for: name, in: known)
+                    )
+                    continue
+                }
+                if resources.contains(name) {
+                    error(location, "resource '\(name)' is listed twice")
+                    continue
+                }
+                resources.append(name)
+            }
+            if items.isEmpty, let entry = section.entry("resources") {
+                error(location(of: entry.value), "'resources' must list at least one resource (or be left out for all)")
+            }
+        } else {
+            resources = known
+        }
+        var baseURL: String?
+        if let (text, location) = section.string("base_url"), !text.isEmpty {
+            if let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
+            {
+                baseURL = text
+            } else {
+                error(location, "'base_url' must be an http:// or https:// URL, got '\(text)'")
+            }
+        }
+        return ExtractSettings(
+            resources: resources,
+            mode: section.choice("mode", default: ExtractMode.incremental),
+            baseURL: baseURL,
+            requestsPerMinute: section.integer("requests_per_minute", default: requestsPerMinute, range: 1...100_000)
+        )
+    }
+
+    // MARK: Transform
+
+    private func readTransform(_ transform: TransformKind, _ section: MappingSection) -> StageSettings {
+        switch transform {
+        case .normalizePhones:
+            section.finish(allowed: ["transform", "id", "default_region"])
+            var region = NormalizePhonesSettings.Region.organization
+            if let (text, location) = section.string("default_region"), text != "organization" {
+                if text.count == 2, text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) {
+                    region = .fixed(text)
+                } else {
+                    error(
+                        location,
+                        "'default_region' must be 'organization' or a two-letter region code such as AU, got '\(text)'")
+                }
+            }
+            return .normalizePhones(NormalizePhonesSettings(defaultRegion: region))
+        case .matchContacts:
+            section.finish(allowed: ["transform", "id", "by"])
+            var methods: [MatchContactsSettings.Method] = []
+            if let items = section.list("by") {
+                let options = MatchContactsSettings.Method.allCases.map(\.rawValue)
+                for (name, location) in items {
+                    guard let method = MatchContactsSettings.Method(rawValue: name) else {
+                        error(
+                            location,
+                            "unknown match method '\(name)' (expected one of \(options.joined(separator: ", ")))"
+                                + Suggestion.hint(for: name, in: options)
+                        )
+                        continue
+                    }
+                    if methods.contains(method) {
+                        error(location, "match method '\(name)' is listed twice")
+                        continue
+                    }
+                    methods.append(method)
+                }
+                if items.isEmpty, let entry = section.entry("by") {
+                    error(location(of: entry.value), "'by' must list at least one method")
+                }
+            } else {
+                methods = MatchContactsSettings.Method.allCases
+            }
+            return .matchContacts(MatchContactsSettings(methods: methods))
+        case .scoreActivity:
+            section.finish(allowed: [
+                "transform", "id", "recent_days", "dormant_after_days", "medium_risk_after_days",
+                "high_risk_after_days",
+                "new_patient_days", "late_cancellation_hours", "attendance_window_days", "average_fee",
+            ])
+            let settings = ScoreActivitySettings(
+                recentDays: section.integer("recent_days", default: 30, range: 1...3_650),
+                dormantAfterDays: section.integer("dormant_after_days", default: 30, range: 1...3_650),
+                mediumRiskAfterDays: section.integer("medium_risk_after_days", default: 30, range: 1...3_650),
+                highRiskAfterDays: section.integer("high_risk_after_days", default: 90, range: 1...3_650),
+                newPatientDays: section.integer("new_patient_days", default: 30, range: 1...3_650),
+                lateCancellationHours: section.integer("late_cancellation_hours", default: 24, range: 0...720),
+                attendanceWindowDays: section.integer("attendance_window_days", default: 90, range: 1...3_650),
+                averageFee: section.number("average_fee", default: 0, range: 0...1_000_000)
+            )
+            if settings.mediumRiskAfterDays > settings.highRiskAfterDays,
+                let entry = section.entry("medium_risk_after_days")
+            {
+                error(
+                    location(of: entry.value),
+                    "'medium_risk_after_days' (\(settings.mediumRiskAfterDays)) must not exceed 'high_risk_after_days' (\(settings.highRiskAfterDays))"
+                )
+            }
+            return .scoreActivity(settings)
+        case .aggregateAppointments:
+            section.finish(allowed: ["transform", "id", "weeks_back", "weeks_ahead"])
+            return .aggregateAppointments(
+                AggregateAppointmentsSettings(
+                    weeksBack: section.integer("weeks_back", default: 26, range: 1...520),
+                    weeksAhead: section.integer("weeks_ahead", default: 4, range: 0...52)
+                )
+            )
+        }
+    }
+
+    // MARK: Load
+
+    private func readLoad(_ section: MappingSection) -> StageSettings {
+        section.finish(allowed: ["load", "id", "database", "max_rejects"])
+        var settings = LoadSettings()
+        if let entry = section.entry("database"), case .scalar(let scalar) = entry.value,
+            Self.containsLiteralPassword(scalar.string)
+        {
+            error(
+                location(of: entry.value),
+                "'database' must not contain a password; put the URL in the environment and write 'database: ${DATABASE_URL}'"
+            )
+        } else if let (text, location) = section.string("database"), !text.isEmpty {
+            if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+                settings.database = text
+            } else {
+                error(location, "'database' must be a postgres:// URL")
+            }
+        }
+        if let (text, location) = section.string("max_rejects") {
+            if text.hasSuffix("%"), let percent = Double(text.dropLast()), (0...100).contains(percent) {
+                settings.maxRejects = .percent(percent)
+            } else if let count = Int(text), count >= 0 {
+                settings.maxRejects = .count(count)
+            } else {
+                error(location, "'max_rejects' must be a count such as 100 or a percentage such as 5%, got '\(text)'")
+            }
+        }
+        return .load(settings)
+    }
+
+    /// Whether a URL written literally (outside `${…}`) carries `user:password@`.
+    static func containsLiteralPassword(_ text: String) -> Bool {
+        guard !text.contains("${"), let schemeEnd = text.range(of: "://") else { return false }
+        let rest = text[schemeEnd.upperBound...]
+        guard let at = rest.firstIndex(of: "@") else { return false }
+        let userInfo = rest[..<at]
+        return userInfo.contains(":") && !userInfo.contains("/")
+    }
+}
