@@ -1,0 +1,115 @@
+public import Logging
+public import PostgresNIO
+
+/// Stages one organization's records with `COPY` and merges them into the warehouse tables.
+///
+/// Everything happens on one connection inside the caller's transaction: staging tables are temporary and dropped
+/// at commit, so a crash at any point leaves the previous state intact. The merge is an insert-or-update keyed on
+/// `(organization_id, id)` that leaves rows whose `content_hash` did not change untouched, so running the same data
+/// twice changes no row.
+public struct WarehouseLoader: Sendable {
+    /// The organization whose rows are loaded; every staged row must carry it.
+    public let organization: String
+
+    /// Creates a loader for one organization.
+    public init(organization: String) {
+        self.organization = organization
+    }
+
+    /// Creates the transaction's staging table for `table` unless it exists.
+    public func prepareStaging(_ table: WarehouseTable, on connection: PostgresConnection, logger: Logger) async throws
+    {
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE TEMP TABLE IF NOT EXISTS \(table.stagingName) (LIKE \(table.name) INCLUDING DEFAULTS) ON COMMIT DROP
+                    """
+            ),
+            logger: logger
+        )
+    }
+
+    /// Streams encoded rows into the staging table with `COPY … FROM STDIN`.
+    ///
+    /// - Parameters:
+    ///   - rows: Rows encoded with ``CopyRowEncoder`` in the table's column order.
+    ///   - table: The target table; ``prepareStaging(_:on:logger:)`` must have run in this transaction.
+    public func stage(
+        _ rows: CopyRowEncoder,
+        into table: WarehouseTable,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        guard rows.rowCount > 0 else { return }
+        try await connection.copyFrom(table: table.stagingName, columns: table.copyColumns, logger: logger) { writer in
+            try await writer.write(rows.buffer)
+        }
+    }
+
+    /// Merges the staged rows into the table.
+    ///
+    /// A record staged more than once (repeated across pages, or by the incremental overlap) is merged once, in its
+    /// newest version. Rows that come back after being marked removed are restored.
+    public func merge(_ table: WarehouseTable, on connection: PostgresConnection, logger: Logger) async throws
+        -> MergeCounts
+    {
+        let newestFirst = table.columns.contains("source_updated_at") ? ", source_updated_at DESC NULLS LAST" : ""
+        let columns = table.copyColumns.joined(separator: ", ")
+        let assignments = (table.updatableColumns + ["content_hash"]).map { "\($0) = EXCLUDED.\($0)" }
+            .joined(separator: ", ")
+        let sql = """
+            WITH staged AS (
+                SELECT DISTINCT ON (\(table.keyColumn)) \(columns)
+                FROM \(table.stagingName)
+                WHERE organization_id = $1
+                ORDER BY \(table.keyColumn)\(newestFirst)
+            ), merged AS (
+                INSERT INTO \(table.name) AS t (\(columns))
+                SELECT \(columns) FROM staged
+                ON CONFLICT (organization_id, \(table.keyColumn)) DO UPDATE
+                SET \(assignments), loaded_at = now(), removed_at = NULL
+                WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR t.removed_at IS NOT NULL
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT (SELECT count(*) FROM staged)::int,
+                   (count(*) FILTER (WHERE inserted))::int,
+                   (count(*) FILTER (WHERE NOT inserted))::int
+            FROM merged
+            """
+        var bindings = PostgresBindings()
+        bindings.append(organization)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        for try await (staged, inserted, updated) in rows.decode((Int, Int, Int).self) {
+            return MergeCounts(
+                staged: staged, inserted: inserted, updated: updated, unchanged: staged - inserted - updated)
+        }
+        return MergeCounts()
+    }
+
+    /// Marks every row of the organization that was not staged as removed (never deletes).
+    ///
+    /// - Important: Call only after a **complete** full fetch of the resource: every page arrived. After a partial
+    ///   fetch this would mark rows removed that merely were not fetched.
+    /// - Returns: How many rows were newly marked removed.
+    public func markUnstagedRemoved(_ table: WarehouseTable, on connection: PostgresConnection, logger: Logger)
+        async throws -> Int
+    {
+        let sql = """
+            WITH removed AS (
+                UPDATE \(table.name) AS t SET removed_at = now()
+                WHERE t.organization_id = $1 AND t.removed_at IS NULL
+                  AND NOT EXISTS (
+                      SELECT 1 FROM \(table.stagingName) s
+                      WHERE s.organization_id = t.organization_id AND s.\(table.keyColumn) = t.\(table.keyColumn)
+                  )
+                RETURNING 1
+            )
+            SELECT count(*)::int FROM removed
+            """
+        var bindings = PostgresBindings()
+        bindings.append(organization)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        for try await (count) in rows.decode(Int.self) { return count }
+        return 0
+    }
+}
