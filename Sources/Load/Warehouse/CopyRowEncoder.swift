@@ -98,11 +98,13 @@ public struct CopyRowEncoder: Sendable {
         field("{" + elements.joined(separator: ",") + "}")
     }
 
-    /// Ends the row: appends the content hash of its fields and a newline.
-    public mutating func endRow() {
-        let hash = Self.fnv1a(buffer.readableBytesView.dropFirst(rowStart - buffer.readerIndex))
-        separate()
-        buffer.writeString(Self.hex(hash))
+    /// Ends the row: appends the content hash of its fields (unless `appendingHash` is `false`) and a newline.
+    public mutating func endRow(appendingHash: Bool = true) {
+        if appendingHash {
+            let hash = Self.fnv1a(buffer.readableBytesView.dropFirst(rowStart - buffer.readerIndex))
+            separate()
+            buffer.writeString(Self.hex(hash))
+        }
         buffer.writeStaticString("\n")
         rowCount += 1
         rowStart = buffer.writerIndex

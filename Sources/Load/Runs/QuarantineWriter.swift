@@ -1,0 +1,66 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// Stores records that could not be decoded or failed validation, with the reason and the raw payload.
+///
+/// Written inside the organization's data transaction, so quarantined records commit (or roll back) together with
+/// the data of the same run; nothing is ever silently dropped.
+public struct QuarantineWriter: Sendable {
+    /// One rejected record.
+    public struct Entry: Sendable, Hashable {
+        /// `cliniko`, `chatwoot` or `clerk`.
+        public var source: String
+        /// The resource, e.g. `patients`.
+        public var resource: String
+        /// The record's id at the source, when it could be read.
+        public var sourceID: String?
+        /// Why it was rejected (safe to log: no patient data).
+        public var reason: String
+        /// The raw payload as received.
+        public var raw: String
+
+        /// Creates an entry.
+        public init(source: String, resource: String, sourceID: String?, reason: String, raw: String) {
+            self.source = source
+            self.resource = resource
+            self.sourceID = sourceID
+            self.reason = reason
+            self.raw = raw
+        }
+    }
+
+    /// The organization.
+    public let organization: String
+    /// The run.
+    public let runID: UUID
+
+    /// Creates a writer.
+    public init(organization: String, runID: UUID) {
+        self.organization = organization
+        self.runID = runID
+    }
+
+    /// Appends entries with one `COPY`.
+    public func write(_ entries: [Entry], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !entries.isEmpty else { return }
+        var encoder = CopyRowEncoder(capacity: 4_096)
+        for entry in entries {
+            encoder.field(organization)
+            encoder.field(runID.uuidString)
+            encoder.field(entry.source)
+            encoder.field(entry.resource)
+            encoder.field(entry.sourceID)
+            encoder.field(entry.reason)
+            encoder.field(entry.raw)
+            encoder.endRow(appendingHash: false)
+        }
+        try await connection.copyFrom(
+            table: "quarantine",
+            columns: ["organization_id", "run_id", "source", "resource", "source_id", "reason", "raw"],
+            logger: logger
+        ) { writer in
+            try await writer.write(encoder.buffer)
+        }
+    }
+}
