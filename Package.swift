@@ -69,16 +69,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "routiq",
             dependencies: [
-                "Pipeline", "Transform", "Load",
+                "Pipeline", "Transform", "Load", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Commands/RoutIQ+Sandbox.swift"],  // joins with the Sandbox module
             swiftSettings: swiftSettings
         ),
         .target(
@@ -100,6 +109,15 @@ let package = Package(
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Sandbox",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "Pipeline", "Load", "TestSupport", "routiq",
@@ -113,6 +131,12 @@ let package = Package(
             name: "TransformBenchmark",
             dependencies: ["Pipeline", "Transform"],
             path: "Benchmarks/TransformBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SandboxBenchmark",
+            dependencies: ["Sandbox"],
+            path: "Benchmarks/SandboxBenchmark",
             swiftSettings: swiftSettings
         ),
     ]

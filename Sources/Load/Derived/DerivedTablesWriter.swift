@@ -1,0 +1,165 @@
+public import Foundation
+public import Logging
+public import Pipeline
+public import PostgresNIO
+
+/// Replaces an organization's derived tables (`patient_activity`, `appointment_type_stats`,
+/// `appointment_weekly_stats`) inside the run's transaction.
+///
+/// ``clear(on:logger:)`` first, then any number of `write…` calls (each one `COPY`); the old rows disappear and the
+/// new ones appear atomically at commit.
+public struct DerivedTablesWriter: Sendable {
+    /// The organization.
+    public let organization: String
+    /// The run that computed the rows.
+    public let runID: UUID
+    /// The instant the rows describe.
+    public let asOf: Date
+
+    /// Creates a writer.
+    public init(organization: String, runID: UUID, asOf: Date) {
+        self.organization = organization
+        self.runID = runID
+        self.asOf = asOf
+    }
+
+    /// Deletes the organization's derived rows.
+    public func clear(on connection: PostgresConnection, logger: Logger) async throws {
+        for table in ["patient_activity", "appointment_type_stats", "appointment_weekly_stats"] {
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: "DELETE FROM \(table) WHERE organization_id = $1", binds: Self.bind(organization)),
+                logger: logger
+            )
+        }
+    }
+
+    /// Appends patient activity rows.
+    public func write(_ activities: [PatientActivity], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !activities.isEmpty else { return }
+        var encoder = CopyRowEncoder()
+        for activity in activities {
+            encoder.field(organization)
+            encoder.field(activity.patientID)
+            encoder.field(asOf)
+            encoder.field(runID.uuidString)
+            encoder.field(activity.firstVisitAt)
+            encoder.field(activity.lastVisitAt)
+            encoder.field(activity.nextVisitAt)
+            encoder.field(activity.nextVisitAppointmentTypeID)
+            encoder.field(activity.recentAttendedCount)
+            encoder.field(activity.lookbackAttendedCount)
+            encoder.field(activity.totalAttendedCount)
+            encoder.field(activity.upcomingCount)
+            encoder.field(activity.lookbackCancelledCount)
+            encoder.field(activity.lookbackLateCancelledCount)
+            encoder.field(activity.lookbackDidNotArriveCount)
+            encoder.field(activity.attendanceRate.map { ($0 * 10_000).rounded() / 10_000 })
+            encoder.field(activity.primaryAppointmentTypeID)
+            encoder.field(activity.lastMessageAt)
+            encoder.field(activity.lastContactAt)
+            encoder.field(activity.daysSinceLastContact)
+            encoder.field(activity.daysUntilNextVisit)
+            encoder.field(activity.status.rawValue)
+            encoder.field(activity.engagement.rawValue)
+            encoder.field(activity.riskLevel.rawValue)
+            encoder.field(activity.riskScore)
+            encoder.field(activity.actionPriority)
+            encoder.field(activity.recommendedAction)
+            encoder.field(activity.lifetimeValue)
+            encoder.endRow(appendingHash: false)
+        }
+        try await copy(
+            encoder, table: "patient_activity", columns: Self.activityColumns, on: connection, logger: logger)
+    }
+
+    /// Appends per-appointment-type rows.
+    public func write(_ statistics: [AppointmentTypeStatistics], on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard !statistics.isEmpty else { return }
+        var encoder = CopyRowEncoder()
+        for row in statistics {
+            encoder.field(organization)
+            encoder.field(row.appointmentTypeID)
+            encoder.field(asOf)
+            encoder.field(runID.uuidString)
+            encoder.field(row.patientCount)
+            encoder.field(row.upcomingCount)
+            encoder.field(row.lookbackAttendedCount)
+            encoder.field(row.lookbackCancelledCount)
+            encoder.field(row.lookbackDidNotArriveCount)
+            encoder.field(row.appointmentCount)
+            encoder.field((row.shareOfAppointments * 10_000).rounded() / 10_000)
+            encoder.endRow(appendingHash: false)
+        }
+        try await copy(
+            encoder,
+            table: "appointment_type_stats",
+            columns: [
+                "organization_id", "appointment_type_id", "as_of", "run_id", "patients", "upcoming", "attended_90d",
+                "cancelled_90d", "did_not_arrive_90d", "total_appointments", "share_of_total",
+            ],
+            on: connection,
+            logger: logger
+        )
+    }
+
+    /// Appends per-ISO-week rows.
+    public func write(_ weeks: [WeeklyAppointmentStatistics], on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard !weeks.isEmpty else { return }
+        var encoder = CopyRowEncoder()
+        for week in weeks {
+            encoder.field(organization)
+            encoder.field(week.weekStartDate)
+            encoder.field(week.isoYear)
+            encoder.field(week.isoWeek)
+            encoder.field(asOf)
+            encoder.field(runID.uuidString)
+            encoder.field(week.attendedCount)
+            encoder.field(week.cancelledCount)
+            encoder.field(week.didNotArriveCount)
+            encoder.field(week.bookedCount)
+            encoder.endRow(appendingHash: false)
+        }
+        try await copy(
+            encoder,
+            table: "appointment_weekly_stats",
+            columns: [
+                "organization_id", "week_start", "iso_year", "iso_week", "as_of", "run_id", "attended", "cancelled",
+                "did_not_arrive", "booked",
+            ],
+            on: connection,
+            logger: logger
+        )
+    }
+
+    private static let activityColumns = [
+        "organization_id", "patient_id", "as_of", "run_id", "first_visit_at", "last_visit_at", "next_visit_at",
+        "next_appointment_type_id", "attended_recent", "attended_90d", "attended_total", "upcoming_count",
+        "cancelled_90d", "late_cancelled_90d", "did_not_arrive_90d", "attendance_rate_90d",
+        "primary_appointment_type_id", "last_message_at", "last_contact_at", "days_since_last_contact",
+        "days_until_next_visit", "activity_status", "engagement", "risk_level", "risk_score", "action_priority",
+        "recommended_action", "lifetime_value",
+    ]
+
+    private func copy(
+        _ encoder: CopyRowEncoder,
+        table: String,
+        columns: [String],
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            try await writer.write(encoder.buffer)
+        }
+    }
+
+    private static func bind(_ value: String) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(value)
+        return bindings
+    }
+}

@@ -1,0 +1,21 @@
+/// The injectable fault kinds.
+public enum FaultKind: String, Codable, Sendable, CaseIterable {
+    /// A storm of 429 responses with the API's rate-limit headers.
+    case rateLimited = "429"
+    /// HTTP 500.
+    case internalServerError = "500"
+    /// HTTP 502 with an HTML proxy body.
+    case badGateway = "502"
+    /// HTTP 503 with an HTML proxy body.
+    case serviceUnavailable = "503"
+    /// The response is delayed.
+    case slow
+    /// The connection is closed after part of the body was sent.
+    case reset
+    /// A 200 whose JSON body is cut short (with a matching `Content-Length`).
+    case truncate
+    /// A Cliniko list page (page 2 or later) that repeats the previous page's last record first.
+    case duplicate
+    /// After a Cliniko list page is served, the first record of the next page is changed (`updated_at` bumped).
+    case change
+}

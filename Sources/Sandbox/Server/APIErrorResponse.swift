@@ -1,0 +1,4 @@
+/// An authentication failure carrying the response the real API would send.
+struct APIErrorResponse: Error {
+    var response: APIResponse
+}

@@ -1,0 +1,16 @@
+extension SandboxServer.Configuration {
+    /// Rarely changed behaviour switches.
+    public struct Options: Sendable, Equatable {
+        /// Behave like Chatwoot behind a default nginx, which drops headers containing underscores: the
+        /// `api_access_token` header is ignored (only `Api-Access-Token` authenticates). Default `false`.
+        public var chatwootDropsUnderscoreHeaders: Bool
+        /// Reject Cliniko requests whose `User-Agent` lacks a contact e-mail with 403. Default `true`.
+        public var clinikoRequiresUserAgentEmail: Bool
+
+        /// Creates options; the defaults are the documented ones.
+        public init(chatwootDropsUnderscoreHeaders: Bool = false, clinikoRequiresUserAgentEmail: Bool = true) {
+            self.chatwootDropsUnderscoreHeaders = chatwootDropsUnderscoreHeaders
+            self.clinikoRequiresUserAgentEmail = clinikoRequiresUserAgentEmail
+        }
+    }
+}
