@@ -30,7 +30,12 @@ extension RoutIQ {
         @Option(help: "Patients generated per organization.")
         var patients = 500
 
-        @Option(help: "The simulated present, ISO-8601 (e.g. 2026-03-01T09:00:00Z); default now.")
+        @Option(
+            help: """
+                The simulated present, ISO-8601 (e.g. 2026-03-01T09:00:00Z); default: the start of the current UTC \
+                day, so restarts on the same day serve identical data.
+                """
+        )
         var now: String?
 
         @Option(help: "Faults to inject, e.g. 'seed:7,429:@5:3,503:0.02,slow:0.1:250,reset:@9'.")
@@ -59,6 +64,11 @@ extension RoutIQ {
         /// Builds the sandbox configuration from the flags.
         ///
         /// - Throws: `ValidationError` for an unreadable `--now`, `--faults` or `--rate-limit`.
+        static func startOfCurrentUTCDay() -> Date {
+            let seconds = Date().timeIntervalSince1970
+            return Date(timeIntervalSince1970: seconds - seconds.truncatingRemainder(dividingBy: 86_400))
+        }
+
         func makeConfiguration() throws -> SandboxServer.Configuration {
             var configuration = SandboxServer.Configuration(
                 host: host, port: port, seed: seed, organizationCount: orgs, patientsPerOrganization: patients,
@@ -69,6 +79,8 @@ extension RoutIQ {
                     throw ValidationError("--now must be ISO-8601, e.g. 2026-03-01T09:00:00Z")
                 }
                 configuration.now = date
+            } else {
+                configuration.now = Self.startOfCurrentUTCDay()
             }
             do {
                 if let faults { configuration.faults = try FaultSpec(parsing: faults) }
