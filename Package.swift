@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "Pipeline",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -82,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "routiq",
             dependencies: [
-                "Pipeline", "Transform", "Load", "Sandbox",
+                "Pipeline", "Extract", "Transform", "Load", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -109,6 +111,15 @@ let package = Package(
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "ExtractTests",
+            dependencies: [
+                "Extract", "Pipeline", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SandboxTests",
             dependencies: [
                 "Sandbox",
@@ -131,6 +142,16 @@ let package = Package(
             name: "TransformBenchmark",
             dependencies: ["Pipeline", "Transform"],
             path: "Benchmarks/TransformBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ExtractBenchmark",
+            dependencies: [
+                "Extract", "Pipeline", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ExtractBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

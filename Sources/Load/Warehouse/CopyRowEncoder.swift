@@ -25,6 +25,7 @@ public struct CopyRowEncoder: Sendable {
     public private(set) var rowCount = 0
     private var rowStart = 0
     private var atRowStart = true
+    private var extraHash = Self.offsetBasis
 
     /// Creates an encoder.
     ///
@@ -98,10 +99,16 @@ public struct CopyRowEncoder: Sendable {
         field("{" + elements.joined(separator: ",") + "}")
     }
 
+    /// Adds `value` to the row's content hash without writing a column (for child data such as a patient's phones,
+    /// which live in another table but are part of the record's content).
+    public mutating func hashOnly(_ value: String) {
+        extraHash = Self.fnv1a(value.utf8, seed: extraHash ^ 0x1f)
+    }
+
     /// Ends the row: appends the content hash of its fields (unless `appendingHash` is `false`) and a newline.
     public mutating func endRow(appendingHash: Bool = true) {
         if appendingHash {
-            let hash = Self.fnv1a(buffer.readableBytesView.dropFirst(rowStart - buffer.readerIndex))
+            let hash = Self.fnv1a(buffer.readableBytesView.dropFirst(rowStart - buffer.readerIndex), seed: extraHash)
             separate()
             buffer.writeString(Self.hex(hash))
         }
@@ -109,11 +116,13 @@ public struct CopyRowEncoder: Sendable {
         rowCount += 1
         rowStart = buffer.writerIndex
         atRowStart = true
+        extraHash = Self.offsetBasis
     }
 
     /// Empties the encoder, keeping its capacity.
     public mutating func removeAll() {
         buffer.clear()
+        extraHash = Self.offsetBasis
         rowCount = 0
         rowStart = buffer.writerIndex
         atRowStart = true
@@ -127,8 +136,10 @@ public struct CopyRowEncoder: Sendable {
         }
     }
 
-    static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    static func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = offsetBasis) -> UInt64 {
+        var hash = seed
         for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }

@@ -109,8 +109,26 @@ extension WarehouseTable {
         ]
     )
 
+    /// Clerk users who are members of the organization.
+    public static let users = WarehouseTable(
+        name: "users",
+        keyColumn: "user_id",
+        columns: [
+            "organization_id", "user_id", "first_name", "last_name", "primary_email", "banned", "locked",
+            "last_sign_in_at",
+        ] + sourceTimes
+    )
+
+    /// Clerk organization memberships.
+    public static let organizationMembers = WarehouseTable(
+        name: "organization_members",
+        keyColumn: "user_id",
+        columns: ["organization_id", "user_id", "membership_id", "role"] + sourceTimes
+    )
+
     /// Every source table, in the order the merge applies them (parents before children).
     public static let all: [WarehouseTable] = [
         .businesses, .practitioners, .appointmentTypes, .patients, .appointments, .contacts, .conversations, .messages,
+        .users, .organizationMembers,
     ]
 }

@@ -35,6 +35,10 @@ public struct Appointment: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// When the appointment was last updated.
     public var updatedAt: Date
+    /// The free-text cancellation note, if any.
+    public var cancellationNote: String?
+    /// The id of the appointment this one repeats (`repeated_from`), if it is part of a series.
+    public var repeatedFromID: String?
 
     /// Creates an appointment.
     ///
@@ -54,6 +58,8 @@ public struct Appointment: Sendable, Hashable, Codable {
     ///   - deletedAt: When it was deleted.
     ///   - createdAt: When it was created.
     ///   - updatedAt: When it was last updated.
+    ///   - cancellationNote: The cancellation note.
+    ///   - repeatedFromID: The id of the appointment this one repeats.
     public init(
         id: String,
         patientID: String,
@@ -69,7 +75,9 @@ public struct Appointment: Sendable, Hashable, Codable {
         archivedAt: Date? = nil,
         deletedAt: Date? = nil,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        cancellationNote: String? = nil,
+        repeatedFromID: String? = nil
     ) {
         self.id = id
         self.patientID = patientID
@@ -86,5 +94,7 @@ public struct Appointment: Sendable, Hashable, Codable {
         self.deletedAt = deletedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.cancellationNote = cancellationNote
+        self.repeatedFromID = repeatedFromID
     }
 }

@@ -18,6 +18,8 @@ public struct AppointmentType: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// When the type was last updated.
     public var updatedAt: Date
+    /// The largest number of attendees (more than 1 for group classes), if known.
+    public var maxAttendees: Int?
 
     /// Creates an appointment type.
     ///
@@ -30,6 +32,7 @@ public struct AppointmentType: Sendable, Hashable, Codable {
     ///   - archivedAt: When it was archived.
     ///   - createdAt: When it was created.
     ///   - updatedAt: When it was last updated.
+    ///   - maxAttendees: The largest number of attendees.
     public init(
         id: String,
         name: String,
@@ -38,7 +41,8 @@ public struct AppointmentType: Sendable, Hashable, Codable {
         isTelehealthEnabled: Bool = false,
         archivedAt: Date? = nil,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        maxAttendees: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -48,5 +52,6 @@ public struct AppointmentType: Sendable, Hashable, Codable {
         self.archivedAt = archivedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.maxAttendees = maxAttendees
     }
 }

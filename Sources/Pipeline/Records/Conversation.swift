@@ -12,6 +12,12 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var lastActivityAt: Date?
     /// When the conversation was created.
     public var createdAt: Date
+    /// The inbox id, if known.
+    public var inboxID: String?
+    /// The channel, e.g. `Channel::Whatsapp`, if known.
+    public var channel: String?
+    /// The labels, if the API sent them.
+    public var labels: [String]?
 
     /// Creates a conversation.
     ///
@@ -21,11 +27,26 @@ public struct Conversation: Sendable, Hashable, Codable {
     ///   - status: The status.
     ///   - lastActivityAt: The last activity instant.
     ///   - createdAt: When it was created.
-    public init(id: String, contactID: String, status: String, lastActivityAt: Date? = nil, createdAt: Date) {
+    ///   - inboxID: The inbox id.
+    ///   - channel: The channel.
+    ///   - labels: The labels.
+    public init(
+        id: String,
+        contactID: String,
+        status: String,
+        lastActivityAt: Date? = nil,
+        createdAt: Date,
+        inboxID: String? = nil,
+        channel: String? = nil,
+        labels: [String]? = nil
+    ) {
         self.id = id
         self.contactID = contactID
         self.status = status
         self.lastActivityAt = lastActivityAt
         self.createdAt = createdAt
+        self.inboxID = inboxID
+        self.channel = channel
+        self.labels = labels
     }
 }

@@ -14,6 +14,10 @@ public struct Message: Sendable, Hashable, Codable {
     public var isPrivate: Bool
     /// The text, kept only when the pipeline asks for message content.
     public var content: String?
+    /// The delivery status: `sent`, `delivered`, `read` or `failed`, if known.
+    public var status: String?
+    /// Who sent it, lower-cased: `contact`, `user` (an agent) or `agentbot`, if known.
+    public var senderType: String?
 
     /// Creates a message.
     ///
@@ -24,13 +28,17 @@ public struct Message: Sendable, Hashable, Codable {
     ///   - createdAt: When it was created.
     ///   - isPrivate: Whether it is a private note. Defaults to `false`.
     ///   - content: The text, `nil` by default.
+    ///   - status: The delivery status.
+    ///   - senderType: The sender type.
     public init(
         id: String,
         conversationID: String,
         messageType: Int,
         createdAt: Date,
         isPrivate: Bool = false,
-        content: String? = nil
+        content: String? = nil,
+        status: String? = nil,
+        senderType: String? = nil
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -38,6 +46,8 @@ public struct Message: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.isPrivate = isPrivate
         self.content = content
+        self.status = status
+        self.senderType = senderType
     }
 
     /// Whether the message was exchanged with the patient: incoming, outgoing or template, and not a private

@@ -26,6 +26,12 @@ public struct Patient: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// When the patient was last updated in Cliniko.
     public var updatedAt: Date
+    /// The preferred first name, if any.
+    public var preferredFirstName: String?
+    /// The title ("Dr", "Ms"…), if any.
+    public var title: String?
+    /// Cliniko's `sex`, if recorded.
+    public var sex: String?
 
     /// Creates a patient.
     ///
@@ -42,6 +48,9 @@ public struct Patient: Sendable, Hashable, Codable {
     ///   - deletedAt: When the patient was deleted.
     ///   - createdAt: When the patient was created.
     ///   - updatedAt: When the patient was last updated.
+    ///   - preferredFirstName: The preferred first name.
+    ///   - title: The title.
+    ///   - sex: Cliniko's `sex`.
     public init(
         id: String,
         firstName: String,
@@ -54,7 +63,10 @@ public struct Patient: Sendable, Hashable, Codable {
         mergedIntoPatientID: String? = nil,
         deletedAt: Date? = nil,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        preferredFirstName: String? = nil,
+        title: String? = nil,
+        sex: String? = nil
     ) {
         self.id = id
         self.firstName = firstName
@@ -68,5 +80,8 @@ public struct Patient: Sendable, Hashable, Codable {
         self.deletedAt = deletedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.preferredFirstName = preferredFirstName
+        self.title = title
+        self.sex = sex
     }
 }

@@ -16,6 +16,10 @@ public struct Practitioner: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// When the practitioner was last updated.
     public var updatedAt: Date
+    /// The title ("Dr"…), if any.
+    public var title: String?
+    /// Cliniko's `label`, the display name, if any.
+    public var displayName: String?
 
     /// Creates a practitioner.
     ///
@@ -27,6 +31,8 @@ public struct Practitioner: Sendable, Hashable, Codable {
     ///   - isActive: Whether the practitioner is active. Defaults to `true`.
     ///   - createdAt: When the practitioner was created.
     ///   - updatedAt: When the practitioner was last updated.
+    ///   - title: The title.
+    ///   - displayName: Cliniko's `label`.
     public init(
         id: String,
         firstName: String,
@@ -34,7 +40,9 @@ public struct Practitioner: Sendable, Hashable, Codable {
         designation: String? = nil,
         isActive: Bool = true,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        title: String? = nil,
+        displayName: String? = nil
     ) {
         self.id = id
         self.firstName = firstName
@@ -43,5 +51,7 @@ public struct Practitioner: Sendable, Hashable, Codable {
         self.isActive = isActive
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.title = title
+        self.displayName = displayName
     }
 }

@@ -1,0 +1,150 @@
+import Foundation
+import Pipeline
+
+extension ChatwootSource {
+    /// One decoded list page.
+    struct ListResult<Record: Sendable>: Sendable {
+        var page: SourcePage<Record>
+        /// The records on the page before de-duplication and filtering.
+        var elementCount: Int
+        /// The total the envelope reports, if any.
+        var total: Int?
+        var ids: Set<String>
+        var reachedOlder: Bool
+        /// The smallest numeric id on the page, for `before=` paging.
+        var smallestID: Int64?
+    }
+
+    /// Where a message walk of one conversation is.
+    struct MessageState: Sendable {
+        var conversationID: String
+        var before: Int64?
+    }
+
+    /// Fetches one list page whose array and total sit at `arrayPath` and `countPath` in the envelope.
+    func fetchList<Payload: RecordPayload>(
+        _ payload: Payload.Type, resource: String, url: String, arrayPath: [String], countPath: [String]?,
+        previousIDs: Set<String>, pageNumber: Int, threshold: Date?
+    ) async throws -> ListResult<Payload.Record> {
+        let decoder = PageDecoder(source: .chatwoot, resource: resource)
+        return try await client.get(url, resource: resource, logger: logger) { body in
+            let scanner = JSONScanner(bytes: body)
+            let root = try scanner.rootValue()
+            func value(at path: [String]) throws -> Range<Int>? {
+                var range = root
+                for key in path {
+                    guard let member = try scanner.member(key, of: range) else { return nil }
+                    range = member
+                }
+                return range
+            }
+            guard let array = try value(at: arrayPath), let elements = try scanner.elements(of: array) else {
+                throw FieldError(reason: "response has no `\(arrayPath.joined(separator: "."))` array")
+            }
+            let total = try countPath.flatMap { try value(at: $0) }.flatMap(scanner.scalarText).flatMap { Int($0) }
+            var ids = Set<String>()
+            var kept: [Range<Int>] = []
+            var smallest: Int64?
+            for element in elements {
+                if let id = try scanner.member("id", of: element).flatMap(scanner.scalarText) {
+                    if let number = Int64(id) { smallest = min(smallest ?? number, number) }
+                    if previousIDs.contains(id) { continue }
+                    ids.insert(id)
+                }
+                kept.append(element)
+            }
+            let (page, reachedOlder) = decoder.decode(
+                Payload.self, elements: kept, in: scanner, pageNumber: pageNumber, notBefore: threshold)
+            return ListResult(
+                page: page, elementCount: elements.count, total: total, ids: ids, reachedOlder: reachedOlder,
+                smallestID: smallest)
+        }
+    }
+
+    /// One page of `GET /conversations?status=all`.
+    func conversationPage(
+        _ state: PageState, threshold: Date?, pageNumber: Int
+    ) async throws -> (page: SourcePage<Conversation>, next: PageState?) {
+        let url = URLQuery.url(
+            accountURL, "/conversations",
+            [
+                ("status", "all"), ("assignee_type", "all"),
+                ("sort_by", threshold == nil ? "created_at_asc" : "last_activity_at_desc"),
+                ("page", String(state.page)),
+            ])
+        let result = try await fetchList(
+            ChatwootConversationPayload.self, resource: "conversations", url: url, arrayPath: ["data", "payload"],
+            countPath: ["data", "meta", "all_count"], previousIDs: state.previousIDs, pageNumber: pageNumber,
+            threshold: threshold)
+        let received = state.received + result.elementCount
+        let isLast = result.elementCount == 0 || result.reachedOlder || received >= (result.total ?? .max)
+        return (
+            result.page, isLast ? nil : PageState(page: state.page + 1, received: received, previousIDs: result.ids)
+        )
+    }
+
+    /// One page of a conversation's messages, walking backwards with `before=`.
+    func messagePage(
+        _ state: MessageState, threshold: Date?, pageNumber: Int
+    ) async throws -> (page: SourcePage<Message>?, next: MessageState?) {
+        let url = URLQuery.url(
+            accountURL, "/conversations/\(URLQuery.encode(state.conversationID))/messages",
+            state.before.map { [("before", String($0))] } ?? [])
+        var result = try await fetchList(
+            ChatwootMessagePayload.self, resource: "messages", url: url, arrayPath: ["payload"], countPath: nil,
+            previousIDs: [], pageNumber: pageNumber, threshold: threshold)
+        guard result.elementCount > 0 else { return (nil, nil) }
+        if !configuration.settings.keepMessageContent {
+            for index in result.page.records.indices { result.page.records[index].content = nil }
+        }
+        guard !result.reachedOlder, let smallest = result.smallestID, smallest < (state.before ?? .max) else {
+            return (result.page, nil)
+        }
+        return (result.page, MessageState(conversationID: state.conversationID, before: smallest))
+    }
+
+    /// Every message of `conversationIDs`, read with at most `max_concurrent_requests` conversations in flight,
+    /// as one page in the order of `conversationIDs`.
+    func messagesOf(
+        _ conversationIDs: [String], threshold: Date?, pageNumber: Int
+    ) async throws -> SourcePage<Message> {
+        let limit = max(1, configuration.http.maxConcurrentRequests)
+        var collected: [(index: Int, page: SourcePage<Message>)] = []
+        try await withThrowingTaskGroup(of: (Int, SourcePage<Message>).self) { group in
+            var pending = conversationIDs.enumerated().makeIterator()
+            func addNext() {
+                guard let (index, id) = pending.next() else { return }
+                group.addTask {
+                    var merged = SourcePage<Message>(records: [], pageNumber: pageNumber)
+                    var state: MessageState? = MessageState(conversationID: id)
+                    while let current = state {
+                        let (page, next) = try await messagePage(current, threshold: threshold, pageNumber: pageNumber)
+                        if let page {
+                            merged.records.append(contentsOf: page.records)
+                            merged.rejections.append(contentsOf: page.rejections)
+                            merged.highWaterMark = [merged.highWaterMark, page.highWaterMark].compactMap { $0 }.max()
+                        }
+                        state = next
+                    }
+                    return (index, merged)
+                }
+            }
+            for _ in 0..<limit { addNext() }
+            while let result = try await group.next() {
+                collected.append(result)
+                addNext()
+            }
+        }
+        var page = SourcePage<Message>(records: [], pageNumber: pageNumber)
+        for (_, part) in collected.sorted(by: { $0.index < $1.index }) {
+            // Each conversation's pages arrive newest first; put its messages back in ascending order.
+            page.records.append(
+                contentsOf: part.records.sorted {
+                    ($0.createdAt, $0.id.count, $0.id) < ($1.createdAt, $1.id.count, $1.id)
+                })
+            page.rejections.append(contentsOf: part.rejections)
+            page.highWaterMark = [page.highWaterMark, part.highWaterMark].compactMap { $0 }.max()
+        }
+        return page
+    }
+}

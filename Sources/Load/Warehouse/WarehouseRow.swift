@@ -1,0 +1,214 @@
+public import Pipeline
+
+/// A source record that loads into one ``WarehouseTable``.
+///
+/// Conformers encode exactly the table's ``WarehouseTable/columns`` in order; ``CopyRowEncoder/endRow(appendingHash:)``
+/// appends the content hash.
+public protocol WarehouseRow: Sendable {
+    /// The table the record loads into.
+    static var warehouseTable: WarehouseTable { get }
+
+    /// Appends the record as one row of ``warehouseTable``.
+    func encodeRow(organization: String, into encoder: inout CopyRowEncoder)
+}
+
+extension Patient: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .patients }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(firstName)
+        encoder.field(lastName)
+        encoder.field(preferredFirstName)
+        encoder.field(title)
+        encoder.field(email)
+        encoder.field(dateOfBirth)
+        encoder.field(sex)
+        encoder.field(phones.lazy.compactMap { $0.normalization?.e164 }.first)
+        encoder.field(archivedAt)
+        encoder.field(mergedAt)
+        encoder.field(mergedIntoPatientID)
+        encoder.field(deletedAt)
+        encoder.field(createdAt)
+        encoder.field(updatedAt)
+        // The phones are part of the patient's content: a changed number or normalization changes the hash.
+        for phone in phones {
+            encoder.hashOnly(phone.number)
+            encoder.hashOnly(phone.phoneType)
+            encoder.hashOnly(phone.normalization?.e164 ?? phone.normalization?.failureReason ?? "")
+        }
+        encoder.endRow()
+    }
+}
+
+extension Appointment: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .appointments }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(patientID)
+        encoder.field(practitionerID)
+        encoder.field(appointmentTypeID)
+        encoder.field(businessID)
+        encoder.field(startsAt)
+        encoder.field(endsAt)
+        encoder.field(cancelledAt)
+        encoder.field(cancellationReason)
+        encoder.field(cancellationNote)
+        encoder.field(didNotArrive)
+        encoder.field(patientArrived)
+        encoder.field(archivedAt)
+        encoder.field(deletedAt)
+        encoder.field(repeatedFromID)
+        encoder.field(createdAt)
+        encoder.field(updatedAt)
+        encoder.endRow()
+    }
+}
+
+extension AppointmentType: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .appointmentTypes }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(name)
+        encoder.field(category)
+        encoder.field(durationInMinutes)
+        encoder.field(maxAttendees)
+        encoder.field(isTelehealthEnabled)
+        encoder.field(archivedAt)
+        encoder.field(createdAt)
+        encoder.field(updatedAt)
+        encoder.endRow()
+    }
+}
+
+extension Practitioner: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .practitioners }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(firstName)
+        encoder.field(lastName)
+        encoder.field(title)
+        encoder.field(designation)
+        encoder.field(displayName)
+        encoder.field(isActive)
+        encoder.field(createdAt)
+        encoder.field(updatedAt)
+        encoder.endRow()
+    }
+}
+
+extension Business: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .businesses }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(name)
+        encoder.field(timeZoneIdentifier)
+        encoder.field(countryCode)
+        encoder.field(archivedAt)
+        encoder.field(createdAt)
+        encoder.field(updatedAt)
+        encoder.endRow()
+    }
+}
+
+extension Contact: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .contacts }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(name)
+        encoder.field(email)
+        encoder.field(phoneNumber)
+        encoder.field(phoneNormalization?.e164)
+        encoder.field(identifier)
+        encoder.field(clinikoPatientID)
+        encoder.field(createdAt)
+        encoder.field(nil as String?)  // last_activity_at: not in the record yet
+        encoder.endRow()
+    }
+}
+
+extension Conversation: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .conversations }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(contactID)
+        encoder.field(inboxID)
+        encoder.field(status)
+        encoder.field(channel)
+        encoder.field(labels ?? [])
+        encoder.field(createdAt)
+        encoder.field(lastActivityAt)
+        encoder.endRow()
+    }
+}
+
+extension Message: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .messages }
+
+    /// Chatwoot's integer `message_type` as the warehouse's text.
+    static func kind(_ messageType: Int) -> String {
+        switch messageType {
+        case 0: "incoming"
+        case 1: "outgoing"
+        case 3: "template"
+        default: "activity"
+        }
+    }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(conversationID)
+        encoder.field(Self.kind(messageType))
+        encoder.field(isPrivate)
+        encoder.field(status)
+        encoder.field(content)
+        encoder.field(createdAt)
+        encoder.endRow()
+    }
+}
+
+extension ClerkUser: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .users }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(id)
+        encoder.field(firstName)
+        encoder.field(lastName)
+        encoder.field(primaryEmail)
+        encoder.field(isBanned)
+        encoder.field(isLocked)
+        encoder.field(lastSignInAt)
+        encoder.field(createdAt)
+        encoder.field(updatedAt)
+        encoder.endRow()
+    }
+}
+
+extension ClerkMembership: WarehouseRow {
+    public static var warehouseTable: WarehouseTable { .organizationMembers }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+        encoder.field(organization)
+        encoder.field(userID)
+        encoder.field(id)
+        encoder.field(role)
+        encoder.field(createdAt)
+        encoder.field(updatedAt)
+        encoder.endRow()
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Load
+import Logging
+import Pipeline
+import PostgresNIO
+import Transform
+
+/// Matches every Chatwoot contact of an organization to its Cliniko patients, from the warehouse, and updates
+/// `contact_matches`, touching only matches that changed.
+///
+/// The patient index (numbers and e-mails) is built once per organization; contacts are matched in one pass.
+struct ContactMatching: Sendable {
+    let organization: String
+    let settings: MatchContactsSettings
+
+    func run(on connection: PostgresConnection, logger: Logger) async throws {
+        let patients = try await loadPatients(on: connection, logger: logger)
+        let methods = settings.methods.compactMap { ContactMatch.Method(rawValue: $0.rawValue) }
+        let matcher = ContactMatcher(patients: patients, configuration: .init(methods: methods))
+        let rows = try await connection.query(
+            """
+            SELECT contact_id, name, email, phone_number, phone_e164, identifier, cliniko_patient_id
+            FROM contacts WHERE organization_id = \(organization) AND removed_at IS NULL
+            """,
+            logger: logger
+        )
+        var contacts: [Contact] = []
+        for try await (id, name, email, phone, e164, identifier, patientID) in rows.decode(
+            (String, String?, String?, String?, String?, String?, String?).self
+        ) {
+            var contact = Contact(
+                id: id, name: name, email: email, phoneNumber: phone, identifier: identifier,
+                clinikoPatientID: patientID)
+            contact.phoneNormalization = e164.map { PhoneNormalization(e164: $0, type: .unknown, failureReason: nil) }
+            contacts.append(contact)
+        }
+        var encoder = CopyRowEncoder()
+        for contact in contacts {
+            let match = matcher.match(contact)
+            encoder.field(organization)
+            encoder.field(match.contactID)
+            encoder.field(match.status.rawValue)
+            encoder.field(match.method?.rawValue)
+            encoder.field(match.patientID)
+            encoder.field(match.candidatePatientIDs)
+            encoder.field(match.status == .matched ? 1.0 : nil)
+            encoder.endRow(appendingHash: false)
+        }
+        try await connection.query(
+            "CREATE TEMP TABLE IF NOT EXISTS staging_contact_matches (LIKE contact_matches INCLUDING DEFAULTS) ON COMMIT DROP",
+            logger: logger
+        )
+        if encoder.rowCount > 0 {
+            try await connection.copyFrom(
+                table: "staging_contact_matches",
+                columns: [
+                    "organization_id", "contact_id", "status", "method", "patient_id", "candidate_ids", "confidence",
+                ],
+                logger: logger
+            ) { writer in
+                try await writer.write(encoder.buffer)
+            }
+        }
+        try await connection.query(
+            """
+            DELETE FROM contact_matches t WHERE t.organization_id = \(organization)
+              AND NOT EXISTS (SELECT 1 FROM staging_contact_matches s WHERE s.contact_id = t.contact_id)
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            """
+            INSERT INTO contact_matches AS t (organization_id, contact_id, status, method, patient_id, candidate_ids, confidence)
+            SELECT organization_id, contact_id, status, method, patient_id, candidate_ids, confidence FROM staging_contact_matches
+            ON CONFLICT (organization_id, contact_id) DO UPDATE
+            SET status = EXCLUDED.status, method = EXCLUDED.method, patient_id = EXCLUDED.patient_id,
+                candidate_ids = EXCLUDED.candidate_ids, confidence = EXCLUDED.confidence, matched_at = now()
+            WHERE (t.status, t.method, t.patient_id, t.candidate_ids)
+                  IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.method, EXCLUDED.patient_id, EXCLUDED.candidate_ids)
+            """,
+            logger: logger
+        )
+        logger.debug("contacts matched", metadata: ["routiq.rows": "\(contacts.count)"])
+    }
+
+    private func loadPatients(on connection: PostgresConnection, logger: Logger) async throws -> [Patient] {
+        let rows = try await connection.query(
+            """
+            SELECT p.patient_id, p.email, p.merged_at, p.deleted_at,
+                   coalesce(array_agg(f.e164 ORDER BY f.position) FILTER (WHERE f.e164 IS NOT NULL), '{}')
+            FROM patients p
+            LEFT JOIN patient_phones f ON f.organization_id = p.organization_id AND f.patient_id = p.patient_id
+            WHERE p.organization_id = \(organization) AND p.removed_at IS NULL
+            GROUP BY p.patient_id, p.email, p.merged_at, p.deleted_at
+            """,
+            logger: logger
+        )
+        var patients: [Patient] = []
+        let epoch = Date(timeIntervalSince1970: 0)
+        for try await (id, email, mergedAt, deletedAt, numbers) in rows.decode(
+            (String, String?, Date?, Date?, [String]).self)
+        {
+            let phones = numbers.map {
+                PatientPhone(
+                    number: $0, phoneType: "Mobile",
+                    normalization: PhoneNormalization(e164: $0, type: .unknown, failureReason: nil))
+            }
+            patients.append(
+                Patient(
+                    id: id, firstName: "", lastName: "", email: email, phones: phones, mergedAt: mergedAt,
+                    deletedAt: deletedAt,
+                    createdAt: epoch, updatedAt: epoch
+                )
+            )
+        }
+        return patients
+    }
+}

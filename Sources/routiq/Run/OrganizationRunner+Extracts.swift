@@ -1,0 +1,361 @@
+import AsyncHTTPClient
+import Extract
+import Foundation
+import Load
+import Logging
+import Pipeline
+import PostgresNIO
+import Transform
+
+extension OrganizationRunner {
+    typealias Loaded = (ResourceFigures, Date?)
+
+    /// The columns of the per-transaction phone staging table (`patient_phones` plus the patient's version).
+    static let phoneColumns = [
+        "organization_id", "patient_id", "position", "raw_number", "phone_type", "e164", "number_kind", "normalization",
+        "version",
+    ]
+
+    func makeNormalizer() -> RecordNormalizer {
+        let region: String
+        if case .normalizePhones(let settings) = definition.stages.first(where: {
+            if case .normalizePhones = $0.settings { true } else { false }
+        })?.settings,
+            case .fixed(let code) = settings.defaultRegion
+        {
+            region = code
+        } else {
+            region = organization.phoneRegion
+        }
+        let parser = PhoneNumberParser.Configuration(defaultRegion: PhoneRegion(code: region) ?? .australia)
+        return RecordNormalizer(configuration: .init(phoneNumbers: parser))
+    }
+
+    private func cursor(_ cursors: [SyncStateStore.Entry], source: String, resource: String, mode: ExtractMode) -> Date?
+    {
+        guard !forceFull, mode == .incremental,
+            let text = cursors.first(where: { $0.source == source && $0.resource == resource })?.cursor
+        else { return nil }
+        return Self.parseCursor(text)
+    }
+
+    private func quarantined(
+        _ source: SourceKind, _ resource: String, _ rejection: TransformRejection, raw: some Encodable
+    ) -> QuarantineWriter.Entry {
+        let json = (try? JSONEncoder().encode(raw)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return QuarantineWriter.Entry(
+            source: source.rawValue, resource: resource, sourceID: rejection.recordID,
+            reason: rejection.code.description, raw: json
+        )
+    }
+
+    // MARK: Cliniko
+
+    func extractCliniko(
+        _ settings: ClinikoExtractSettings,
+        cursors: [SyncStateStore.Entry],
+        loader: ResourceLoader,
+        normalizer: RecordNormalizer,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [Loaded] {
+        let credential = try await credentials.credential(for: .cliniko, organization: organization.id, logger: logger)
+        var settings = settings
+        if let base = overrides.clinikoBaseURL { settings.common.baseURL = base }
+        let metrics = ExtractMetrics()
+        let source = try ClinikoSource(
+            configuration: .init(
+                apiKey: credential.secret, settings: settings, http: definition.http, organizationID: organization.id),
+            httpClient: httpClient, metrics: metrics, logger: logger
+        )
+        let reconcile = forceFull || settings.common.mode == .full
+        var results: [Loaded] = []
+        for resource in settings.common.resources {
+            let since = cursor(cursors, source: "cliniko", resource: resource, mode: settings.common.mode)
+            var loaded: Loaded
+            switch resource {
+            case "patients":
+                try await connection.query(
+                    """
+                    CREATE TEMP TABLE IF NOT EXISTS staging_patient_phones
+                        (LIKE patient_phones INCLUDING DEFAULTS, version timestamptz) ON COMMIT DROP
+                    """,
+                    logger: logger
+                )
+                loaded = try await loader.load(
+                    source.patients(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
+                    on: connection,
+                    transform: { patient in
+                        switch normalizer.normalize(patient) {
+                        case .success(let normalized): .keep(normalized)
+                        case .failure(let rejection):
+                            .quarantine(quarantined(.cliniko, resource, rejection, raw: patient))
+                        }
+                    },
+                    afterStage: { patient, encoder in
+                        for (position, phone) in patient.phones.enumerated() {
+                            encoder.field(organization.id)
+                            encoder.field(patient.id)
+                            encoder.field(position)
+                            encoder.field(phone.number)
+                            encoder.field(phone.phoneType)
+                            encoder.field(phone.normalization?.e164)
+                            encoder.field(phone.normalization?.type.rawValue)
+                            encoder.field(phone.normalization?.failureReason ?? "ok")
+                            encoder.field(patient.updatedAt)
+                            encoder.endRow(appendingHash: false)
+                        }
+                    },
+                    childTable: ("staging_patient_phones", Self.phoneColumns)
+                )
+                try await mergePhones(on: connection, logger: logger)
+            case "individual_appointments":
+                loaded = try await loader.load(
+                    source.appointments(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
+                    on: connection,
+                    transform: { appointment in
+                        switch normalizer.normalize(appointment) {
+                        case .success(let normalized): .keep(normalized)
+                        case .failure(let rejection):
+                            .quarantine(quarantined(.cliniko, resource, rejection, raw: appointment))
+                        }
+                    }
+                )
+            case "appointment_types":
+                loaded = try await loader.load(
+                    source.appointmentTypes(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
+                    on: connection
+                )
+            case "practitioners":
+                loaded = try await loader.load(
+                    source.practitioners(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
+                    on: connection
+                )
+            default:
+                loaded = try await loader.load(
+                    source.businesses(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
+                    on: connection
+                )
+            }
+            results.append(Self.withMetrics(loaded, metrics.snapshot()))
+        }
+        return results
+    }
+
+    /// Rewrites the phones of patients staged in this transaction, touching only rows that changed.
+    private func mergePhones(on connection: PostgresConnection, logger: Logger) async throws {
+        let organization = organization.id
+        try await connection.query(
+            """
+            DELETE FROM patient_phones t
+            WHERE t.organization_id = \(organization)
+              AND t.patient_id IN (SELECT patient_id FROM staging_patients)
+              AND NOT EXISTS (
+                  SELECT 1 FROM staging_patient_phones s
+                  WHERE s.patient_id = t.patient_id AND s.position = t.position
+                    AND s.version = (SELECT max(version) FROM staging_patient_phones v WHERE v.patient_id = s.patient_id)
+              )
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            """
+            INSERT INTO patient_phones AS t (organization_id, patient_id, position, raw_number, phone_type, e164, number_kind, normalization)
+            SELECT DISTINCT ON (patient_id, position)
+                   organization_id, patient_id, position, raw_number, phone_type, e164, number_kind, normalization
+            FROM staging_patient_phones
+            WHERE organization_id = \(organization)
+            ORDER BY patient_id, position, version DESC
+            ON CONFLICT (organization_id, patient_id, position) DO UPDATE
+            SET raw_number = EXCLUDED.raw_number, phone_type = EXCLUDED.phone_type, e164 = EXCLUDED.e164,
+                number_kind = EXCLUDED.number_kind, normalization = EXCLUDED.normalization
+            WHERE (t.raw_number, t.phone_type, t.e164, t.number_kind, t.normalization)
+                  IS DISTINCT FROM (EXCLUDED.raw_number, EXCLUDED.phone_type, EXCLUDED.e164, EXCLUDED.number_kind, EXCLUDED.normalization)
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            """
+            UPDATE patients p SET primary_phone_e164 = NULL
+            WHERE p.organization_id = \(organization) AND p.primary_phone_e164 IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM patient_phones f WHERE f.organization_id = p.organization_id
+                              AND f.patient_id = p.patient_id AND f.e164 = p.primary_phone_e164)
+              AND p.patient_id IN (SELECT patient_id FROM staging_patients)
+            """,
+            logger: logger
+        )
+    }
+
+    // MARK: Chatwoot
+
+    func extractChatwoot(
+        _ settings: ChatwootExtractSettings,
+        cursors: [SyncStateStore.Entry],
+        loader: ResourceLoader,
+        normalizer: RecordNormalizer,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [Loaded] {
+        let credential = try await credentials.credential(for: .chatwoot, organization: organization.id, logger: logger)
+        var settings = settings
+        if let base = overrides.chatwootBaseURL ?? credential.settings["base_url"] { settings.common.baseURL = base }
+        guard let accountID = credential.settings["account_id"].flatMap(Int.init) else {
+            throw VaultError(
+                .notFound,
+                "the chatwoot credential of \(organization.id) has no account id (set it again with --account-id)")
+        }
+        let metrics = ExtractMetrics()
+        let source = try ChatwootSource(
+            configuration: .init(
+                accountID: accountID, apiAccessToken: credential.secret, settings: settings, http: definition.http,
+                organizationID: organization.id
+            ),
+            httpClient: httpClient, metrics: metrics, logger: logger
+        )
+        let reconcile = forceFull || settings.common.mode == .full
+        var results: [Loaded] = []
+        for resource in settings.common.resources {
+            let since = cursor(cursors, source: "chatwoot", resource: resource, mode: settings.common.mode)
+            let loaded: Loaded
+            switch resource {
+            case "contacts":
+                loaded = try await loader.load(
+                    source.contacts(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
+                    on: connection,
+                    transform: { contact in
+                        switch normalizer.normalize(contact) {
+                        case .success(let normalized): .keep(normalized)
+                        case .failure(let rejection):
+                            .quarantine(quarantined(.chatwoot, resource, rejection, raw: contact))
+                        }
+                    }
+                )
+            case "conversations":
+                loaded = try await loader.load(
+                    source.conversations(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
+                    on: connection
+                )
+            default:
+                loaded = try await loader.load(
+                    source.messages(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
+                    on: connection
+                )
+            }
+            results.append(Self.withMetrics(loaded, metrics.snapshot()))
+        }
+        return results
+    }
+
+    // MARK: Clerk
+
+    func extractClerk(
+        _ settings: ClerkExtractSettings,
+        loader: ResourceLoader,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [Loaded] {
+        let credential = try await credentials.credential(for: .clerk, organization: organization.id, logger: logger)
+        var settings = settings
+        if let base = overrides.clerkBaseURL { settings.common.baseURL = base }
+        let metrics = ExtractMetrics()
+        let source = try ClerkSource(
+            configuration: .init(
+                secretKey: credential.secret, settings: settings, http: definition.http, organizationID: organization.id
+            ),
+            httpClient: httpClient, metrics: metrics, logger: logger
+        )
+        let resources = settings.common.resources
+        var results: [Loaded] = []
+        if resources.contains("organizations") {
+            var figures = ResourceFigures(source: "clerk", resource: "organizations")
+            for try await page in source.organizations() {
+                figures.pages += 1
+                for remote in page.records where remote.id == organization.id {
+                    figures.read += 1
+                    try await connection.query(
+                        """
+                        UPDATE organizations SET name = \(remote.name), slug = \(remote.slug), updated_at = now(),
+                               clerk_created_at = \(remote.createdAt), clerk_updated_at = \(remote.updatedAt)
+                        WHERE organization_id = \(organization.id)
+                          AND (name, slug, clerk_updated_at) IS DISTINCT FROM (\(remote.name), \(remote.slug), \(remote.updatedAt))
+                        """,
+                        logger: logger
+                    )
+                }
+            }
+            figures.complete = true
+            results.append(Self.withMetrics((figures, nil), metrics.snapshot()))
+        }
+        // Users are instance-wide in Clerk: only this organization's members are stored with it.
+        var memberIDs = Set<String>()
+        if resources.contains("memberships") || resources.contains("users") {
+            let loaded = try await loader.load(
+                source.memberships(organizationID: organization.id), source: .clerk, resource: "memberships",
+                reconcile: true, on: connection,
+                transform: { membership in
+                    memberIDs.insert(membership.userID)
+                    return resources.contains("memberships") ? .keep(membership) : .skip
+                }
+            )
+            if resources.contains("memberships") { results.append(Self.withMetrics(loaded, metrics.snapshot())) }
+        }
+        if resources.contains("users") {
+            let members = memberIDs
+            let loaded = try await loader.load(
+                source.users(since: nil), source: .clerk, resource: "users", reconcile: true, on: connection,
+                transform: { user in members.contains(user.id) ? .keep(user) : .skip }
+            )
+            results.append(Self.withMetrics(loaded, metrics.snapshot()))
+        }
+        return results
+    }
+
+    // MARK: Helpers
+
+    static func withMetrics(_ loaded: Loaded, _ snapshot: ExtractMetrics.Snapshot) -> Loaded {
+        var (figures, mark) = loaded
+        figures.requests = snapshot.requests
+        figures.retries = snapshot.retries
+        figures.rateLimitWaitMilliseconds = snapshot.rateLimitWaitMilliseconds
+        return (figures, mark)
+    }
+
+    static func totals(of figures: [ResourceFigures]) -> RunRecorder.Totals {
+        figures.reduce(into: RunRecorder.Totals()) { totals, figure in
+            totals.read += figure.read
+            totals.inserted += figure.inserted
+            totals.updated += figure.updated
+            totals.unchanged += figure.unchanged
+            totals.removed += figure.removed
+            totals.quarantined += figure.quarantined
+        }
+    }
+
+    /// A message for the run record and the terminal: our errors' safe descriptions, never raw SQL or values.
+    static func safeMessage(for error: any Error) -> String {
+        switch error {
+        case let error as PostgresTransactionError:
+            if let inner = error.closureError ?? error.commitError { return safeMessage(for: inner) }
+            return "the database transaction failed"
+        case let error as ExtractError: return error.description
+        case let error as VaultError: return error.description
+        case let error as DatabaseError: return error.description
+        case is PSQLError: return "a database statement failed (see the server log)"
+        case is CancellationError: return "cancelled"
+        default: return String(describing: type(of: error))
+        }
+    }
+
+    static func cursorText(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = .gmt
+        return formatter.string(from: date)
+    }
+
+    static func parseCursor(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+}

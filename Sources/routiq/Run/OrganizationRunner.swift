@@ -1,0 +1,169 @@
+import AsyncHTTPClient
+import Extract
+import Foundation
+import Load
+import Logging
+import Pipeline
+import PostgresNIO
+import Transform
+
+/// Runs one pipeline for one organization with DESIGN §4's semantics.
+///
+/// On one connection: take the organization's advisory lock, record the run as `running`, then in one transaction
+/// stream every extract into staging tables, merge, match contacts, re-score every patient from the warehouse,
+/// advance the cursors and record success; commit. Any failure rolls everything back and is recorded in a separate
+/// short transaction, leaving the previous data intact.
+struct OrganizationRunner: Sendable {
+    /// Base URLs that replace the real services' (the in-process sandbox).
+    struct Overrides: Sendable {
+        var clinikoBaseURL: String?
+        var chatwootBaseURL: String?
+        var clerkBaseURL: String?
+    }
+
+    let organization: Organization
+    let definition: PipelineDefinition
+    let runID: UUID
+    let asOf: Date
+    let forceFull: Bool
+    let startedBy: String
+    let host: String
+    let overrides: Overrides
+    let client: PostgresClient
+    let credentials: CredentialStore
+    let httpClient: HTTPClient
+    let logger: Logger
+
+    private var isFull: Bool {
+        forceFull
+            || definition.stages.contains { stage in
+                switch stage.settings {
+                case .cliniko(let settings): settings.common.mode == .full
+                case .chatwoot(let settings): settings.common.mode == .full
+                case .clerk(let settings): settings.common.mode == .full
+                default: false
+                }
+            }
+    }
+
+    func run() async -> OrganizationOutcome {
+        let started = ContinuousClock.now
+        var logger = logger
+        logger[metadataKey: "routiq.org"] = "\(organization.id)"
+        logger[metadataKey: "routiq.run_id"] = "\(runID)"
+        var outcome = OrganizationOutcome(
+            organization: organization.id, status: .failed, message: nil, totals: .init(), resources: [], seconds: 0
+        )
+        do {
+            try await client.withConnection { connection in
+                try await OrganizationLock.withLock(organization: organization.id, on: connection, logger: logger) {
+                    let start = RunRecorder.Start(
+                        runID: runID, organization: organization.id, pipeline: definition.name,
+                        mode: isFull ? "full" : "incremental", startedBy: startedBy, host: host, asOf: asOf
+                    )
+                    try await RunRecorder().begin(start, on: connection, logger: logger)
+                    do {
+                        let resources = try await connection.withTransaction(logger: logger) { transaction in
+                            try await loadAndDerive(on: transaction, logger: logger)
+                        }
+                        outcome.resources = resources
+                        outcome.totals = Self.totals(of: resources)
+                        outcome.status = .succeeded
+                    } catch {
+                        let message = Self.safeMessage(for: error)
+                        outcome.message = message
+                        let failure: RunRecorder.Outcome = error is CancellationError ? .cancelled : .failed
+                        try? await RunRecorder().finish(
+                            runID: runID, organization: organization.id, outcome: failure, totals: .init(), stats: "{}",
+                            error: message, on: connection, logger: logger
+                        )
+                        logger.error(
+                            "organization failed; its previous data is untouched",
+                            metadata: ["routiq.error": "\(message)"])
+                    }
+                }
+            }
+        } catch let held as OrganizationLock.Held {
+            outcome.status = .skipped
+            outcome.message = held.description
+            logger.warning("\(held.description); skipping it")
+        } catch {
+            outcome.message = Self.safeMessage(for: error)
+            logger.error("organization could not start", metadata: ["routiq.error": "\(outcome.message ?? "")"])
+        }
+        outcome.seconds = (ContinuousClock.now - started).seconds
+        return outcome
+    }
+
+    // MARK: The transaction
+
+    private func loadAndDerive(on connection: PostgresConnection, logger: Logger) async throws -> [ResourceFigures] {
+        let cursors = try await SyncStateStore(organization: organization.id).entries(on: connection, logger: logger)
+        var figures: [ResourceFigures] = []
+        var marks: [(source: String, resource: String, mark: Date?, complete: Bool)] = []
+        let loader = ResourceLoader(organization: organization.id, runID: runID, logger: logger)
+        let normalizer = makeNormalizer()
+        var derived = false
+
+        for stage in definition.stages {
+            var stageLogger = logger
+            stageLogger[metadataKey: "routiq.stage"] = "\(stage.id)"
+            let stageStart = ContinuousClock.now
+            let before = figures.count
+            switch stage.settings {
+            case .cliniko(let settings):
+                let results = try await extractCliniko(
+                    settings, cursors: cursors, loader: loader, normalizer: normalizer, on: connection,
+                    logger: stageLogger)
+                figures += results.map(\.0)
+                marks += results.map { ("cliniko", $0.0.resource, $0.1, $0.0.complete) }
+            case .chatwoot(let settings):
+                let results = try await extractChatwoot(
+                    settings, cursors: cursors, loader: loader, normalizer: normalizer, on: connection,
+                    logger: stageLogger)
+                figures += results.map(\.0)
+                marks += results.map { ("chatwoot", $0.0.resource, $0.1, $0.0.complete) }
+            case .clerk(let settings):
+                let results = try await extractClerk(settings, loader: loader, on: connection, logger: stageLogger)
+                figures += results.map(\.0)
+                marks += results.map { ("clerk", $0.0.resource, $0.1, $0.0.complete) }
+            case .matchContacts(let settings):
+                try await ContactMatching(organization: organization.id, settings: settings).run(
+                    on: connection, logger: stageLogger)
+            case .scoreActivity, .aggregateAppointments:
+                // Both are computed in one pass over the patients, at the first of the two stages.
+                if !derived {
+                    try await derive(on: connection, logger: stageLogger)
+                    derived = true
+                }
+            case .normalizePhones, .load, .report:
+                // Normalization runs per record during the extracts, the load is this transaction, and the report
+                // writers are not built yet (the command says so).
+                break
+            }
+            let added = figures[before...]
+            stageLogger.info(
+                "stage finished",
+                metadata: [
+                    "routiq.rows": "\(added.reduce(0) { $0 + $1.read })",
+                    "routiq.duration_ms": "\(Int((ContinuousClock.now - stageStart).seconds * 1000))",
+                ]
+            )
+        }
+        let state = SyncStateStore(organization: organization.id)
+        for mark in marks {
+            try await state.advance(
+                source: mark.source, resource: mark.resource, to: mark.mark.map(Self.cursorText),
+                complete: isFull && mark.complete,
+                runID: runID, on: connection, logger: logger
+            )
+        }
+        let stats = String(decoding: try JSONEncoder().encode(["resources": figures]), as: UTF8.self)
+        try await RunRecorder().finish(
+            runID: runID, organization: organization.id, outcome: .succeeded, totals: Self.totals(of: figures),
+            stats: stats,
+            error: nil, on: connection, logger: logger
+        )
+        return figures
+    }
+}

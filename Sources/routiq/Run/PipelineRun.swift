@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Foundation
+import Load
+import Logging
+import Pipeline
+import PostgresNIO
+import Sandbox
+
+/// One execution of a pipeline: resolves the organizations, starts the in-process sandbox when the pipeline asks
+/// for it (registering its organizations and credentials), and runs organizations concurrently up to a bound.
+struct PipelineRun: Sendable {
+    var definition: PipelineDefinition
+    var runID: UUID
+    /// The instant scoring uses; the run's start (or the sandbox's present) when `nil`.
+    var asOf: Date?
+    var forceFull: Bool
+    var concurrency: Int
+    var isDryRun: Bool
+    /// `--org`: only these organizations (they must be covered by the pipeline).
+    var onlyOrganizations: [String]
+    var actor: String
+    var logger: Logger
+
+    func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
+        guard let sandbox = definition.sandbox else {
+            return try await runOrganizations(asOf: asOf ?? Date(), client: client, vault: vault, registration: nil)
+        }
+        let now: Date
+        switch sandbox.now {
+        case .startOfDay:
+            let seconds = Date().timeIntervalSince1970
+            now = Date(timeIntervalSince1970: seconds - seconds.truncatingRemainder(dividingBy: 86_400))
+        case .instant(let instant):
+            now = instant
+        }
+        let configuration = SandboxServer.Configuration(
+            port: 0, seed: UInt64(sandbox.seed), organizationCount: sandbox.organizations,
+            patientsPerOrganization: sandbox.patients, now: now, rateLimits: .unlimited
+        )
+        var sandboxLogger = logger
+        if sandboxLogger.logLevel > .debug { sandboxLogger.logLevel = .warning }
+        return try await withRunningSandbox(configuration: configuration, logger: sandboxLogger) { endpoints in
+            let registration = SandboxRegistration(endpoints: endpoints, client: client, vault: vault, actor: actor)
+            try await registration.register(logger: logger)
+            logger.info("in-process sandbox ready", metadata: ["routiq.orgs": "\(endpoints.organizations.count)"])
+            return try await runOrganizations(
+                asOf: asOf ?? now, client: client, vault: vault, registration: registration)
+        }
+    }
+
+    private func runOrganizations(
+        asOf: Date,
+        client: PostgresClient,
+        vault: CredentialVault,
+        registration: SandboxRegistration?
+    ) async throws -> [OrganizationOutcome] {
+        let selected = try await selectOrganizations(client: client, registration: registration)
+        if selected.isEmpty {
+            logger.warning("no organizations to run; register one with `routiq orgs add`")
+            return []
+        }
+        if isDryRun {
+            return selected.map {
+                OrganizationOutcome(
+                    organization: $0.id, status: .succeeded, message: "dry run", totals: .init(), resources: [],
+                    seconds: 0)
+            }
+        }
+        let credentials = CredentialStore(client: client, vault: vault)
+        let host = ProcessInfo.processInfo.hostName
+        return try await withThrowingTaskGroup(of: OrganizationOutcome.self) { group in
+            var outcomes: [OrganizationOutcome] = []
+            var pending = selected[...]
+            func startNext() {
+                guard let organization = pending.popFirst() else { return }
+                let runner = OrganizationRunner(
+                    organization: organization, definition: definition, runID: runID, asOf: asOf, forceFull: forceFull,
+                    startedBy: actor, host: host, overrides: registration?.overrides(for: organization.id) ?? .init(),
+                    client: client, credentials: credentials, httpClient: HTTPClient.shared, logger: logger
+                )
+                group.addTask { await runner.run() }
+            }
+            for _ in 0..<min(concurrency, pending.count) { startNext() }
+            while let outcome = try await group.next() {
+                outcomes.append(outcome)
+                startNext()
+            }
+            return outcomes.sorted { $0.organization < $1.organization }
+        }
+    }
+
+    /// The pipeline's organizations (with a sandbox, `all` means the sandbox's), narrowed by `--org`.
+    private func selectOrganizations(client: PostgresClient, registration: SandboxRegistration?) async throws
+        -> [Organization]
+    {
+        let registered = try await OrganizationStore(client: client).list(logger: logger)
+        var selected: [Organization]
+        switch definition.organizations {
+        case .all:
+            let sandboxIDs = registration.map { Set($0.endpoints.organizations.map(\.id)) }
+            selected = registered.filter { sandboxIDs?.contains($0.id) ?? true }
+        case .only(let ids):
+            let missing = ids.map(\.rawValue).filter { id in !registered.contains { $0.id == id } }
+            guard missing.isEmpty else {
+                throw DatabaseError(
+                    .notFound,
+                    "organizations not registered: \(missing.joined(separator: ", ")) (see `routiq orgs add`)")
+            }
+            selected = registered.filter { organization in ids.contains { $0.rawValue == organization.id } }
+        }
+        if !onlyOrganizations.isEmpty {
+            let unknown = onlyOrganizations.filter { id in !selected.contains { $0.id == id } }
+            guard unknown.isEmpty else {
+                throw DatabaseError(
+                    .notFound,
+                    "--org names organizations this pipeline does not cover: \(unknown.joined(separator: ", "))")
+            }
+            selected = selected.filter { onlyOrganizations.contains($0.id) }
+        }
+        return selected
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Load
+import Logging
+import Pipeline
+import PostgresNIO
+
+/// What the per-record transform decided.
+enum Staged<Record: Sendable>: Sendable {
+    /// Load the (possibly changed) record.
+    case keep(Record)
+    /// Quarantine it instead.
+    case quarantine(QuarantineWriter.Entry)
+    /// Not this organization's record (e.g. a Clerk user of another organization): leave it out.
+    case skip
+}
+
+/// Streams one resource's pages into its staging table and merges them: the load half of an extract.
+///
+/// Pages flow one at a time: each page's records pass the per-record transform, are encoded as COPY rows and staged;
+/// rejected records are quarantined with their reason and raw payload. Nothing holds the whole resource in memory.
+struct ResourceLoader: Sendable {
+    let organization: String
+    let runID: UUID
+    let logger: Logger
+
+    /// Stages every page of `pages`, merges, and (for a complete full fetch) marks unseen rows removed.
+    ///
+    /// - Parameters:
+    ///   - transform: Applied to each record before staging; a rejection quarantines the record.
+    ///   - reconcile: Whether to mark rows that were not fetched as removed (full mode; the fetch must complete).
+    /// - Returns: The figures and the page high-water mark.
+    func load<Record: WarehouseRow, Pages: AsyncSequence>(
+        _ pages: Pages,
+        source: SourceKind,
+        resource: String,
+        reconcile: Bool,
+        on connection: PostgresConnection,
+        transform: (Record) -> Staged<Record> = { .keep($0) },
+        afterStage: ((Record, inout CopyRowEncoder) -> Void)? = nil,
+        childTable: (table: String, columns: [String])? = nil
+    ) async throws -> (ResourceFigures, Date?) where Pages.Element == SourcePage<Record> {
+        let started = ContinuousClock.now
+        let loader = WarehouseLoader(organization: organization)
+        let quarantine = QuarantineWriter(organization: organization, runID: runID)
+        let table = Record.warehouseTable
+        try await loader.prepareStaging(table, on: connection, logger: logger)
+        var figures = ResourceFigures(source: source.rawValue, resource: resource)
+        var highWaterMark: Date?
+        var encoder = CopyRowEncoder()
+        var childEncoder = CopyRowEncoder(capacity: 4_096)
+        for try await page in pages {
+            figures.pages += 1
+            figures.read += page.records.count + page.rejections.count
+            var rejected = page.rejections.map {
+                QuarantineWriter.Entry(
+                    source: $0.source.rawValue, resource: $0.resource, sourceID: $0.sourceID, reason: $0.reason,
+                    raw: $0.raw)
+            }
+            encoder.removeAll()
+            childEncoder.removeAll()
+            for record in page.records {
+                switch transform(record) {
+                case .keep(let record):
+                    record.encodeRow(organization: organization, into: &encoder)
+                    afterStage?(record, &childEncoder)
+                case .quarantine(let entry):
+                    rejected.append(entry)
+                case .skip:
+                    figures.read -= 1
+                }
+            }
+            try await loader.stage(encoder, into: table, on: connection, logger: logger)
+            if let childTable, childEncoder.rowCount > 0 {
+                try await connection.copyFrom(table: childTable.table, columns: childTable.columns, logger: logger) {
+                    writer in
+                    try await writer.write(childEncoder.buffer)
+                }
+            }
+            if !rejected.isEmpty {
+                try await quarantine.write(rejected, on: connection, logger: logger)
+                figures.quarantined += rejected.count
+                logger.warning(
+                    "quarantined records",
+                    metadata: ["routiq.resource": "\(resource)", "routiq.rows": "\(rejected.count)"]
+                )
+            }
+            if let mark = page.highWaterMark, mark > (highWaterMark ?? .distantPast) { highWaterMark = mark }
+        }
+        figures.complete = true
+        let counts = try await loader.merge(table, on: connection, logger: logger)
+        figures.inserted = counts.inserted
+        figures.updated = counts.updated
+        figures.unchanged = counts.unchanged
+        if reconcile {
+            figures.removed = try await loader.markUnstagedRemoved(table, on: connection, logger: logger)
+        }
+        // Fresh statistics, so the matching and scoring queries later in this transaction plan well.
+        try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(table.name)"), logger: logger)
+        figures.seconds = (ContinuousClock.now - started).seconds
+        return (figures, highWaterMark)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

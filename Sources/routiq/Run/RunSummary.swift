@@ -1,0 +1,68 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The end-of-run table and the `--metrics-json` document.
+struct RunSummary: Encodable {
+    let runID: UUID
+    let pipeline: String
+    let outcomes: [OrganizationOutcome]
+    let seconds: Double
+
+    /// The process's peak resident memory, in bytes.
+    var peakResidentBytes: Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1_024
+    }
+
+    func print(dryRun: Bool) {
+        var table = TextTable([
+            "ORGANIZATION", "STATUS", "READ", "INSERTED", "UPDATED", "UNCHANGED", "REMOVED", "QUARANTINED", "SECONDS",
+        ])
+        for outcome in outcomes {
+            table.append([
+                outcome.organization, outcome.status.rawValue, String(outcome.totals.read),
+                String(outcome.totals.inserted),
+                String(outcome.totals.updated), String(outcome.totals.unchanged), String(outcome.totals.removed),
+                String(outcome.totals.quarantined), String(format: "%.1f", outcome.seconds),
+            ])
+        }
+        Swift.print(table.rendered)
+        for outcome in outcomes where outcome.message != nil && outcome.status != .succeeded {
+            Swift.print("\(outcome.organization): \(outcome.status.rawValue): \(outcome.message ?? "")")
+        }
+        let read = outcomes.reduce(0) { $0 + $1.totals.read }
+        let rate = seconds > 0 ? Double(read) / seconds : 0
+        Swift.print(
+            String(
+                format:
+                    "%@run %@ of '%@': %d organization(s), %d records in %.1f s (%.0f records/s), peak memory %.0f MB",
+                dryRun ? "dry " : "", runID.uuidString, pipeline, outcomes.count, read, seconds, rate,
+                Double(peakResidentBytes) / 1_048_576
+            )
+        )
+    }
+
+    func writeMetrics(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", pipeline, outcomes, seconds, peakResidentBytes
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(pipeline, forKey: .pipeline)
+        try container.encode(outcomes, forKey: .outcomes)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
+    }
+}
