@@ -76,10 +76,12 @@ import Testing
     }
 
     @Test func faultsStillGiveTheSameRecords() async throws {
-        try await SandboxHarness.with { harness in
-            // 429 storms on Cliniko and Clerk carry 60 s / 10 s resets, too slow for a unit run: they are covered
-            // by the rate-limit test below; Chatwoot's header-less 429s fall back to backoff here.
-            try await harness.setFaults("seed:5,500:0.05,502:0.02,reset:0.02,truncate:0.01,duplicate:0.05,change:0.05")
+        // Injected 429s announce a 1 s reset here (the real windows, 60 s and 10 s, would make the test crawl);
+        // the client must wait exactly as announced.
+        try await SandboxHarness.with(injectedRateLimitResetSeconds: 1) { harness in
+            // The mix: 5 % 429, 5 % 5xx, 2 % resets, 1 % truncated bodies; plus repeated and changed records.
+            try await harness.setFaults(
+                "seed:5,429:0.05:1,500:0.03,502:0.02,reset:0.02,truncate:0.01,duplicate:0.05,change:0.05")
             let metrics = ExtractMetrics()
             try await Self.expectExactExtract(harness, metrics: metrics)
             try await harness.setFaults("seed:9,api:chatwoot,429:0.05:2,503:0.05,reset:0.02,truncate:0.01")

@@ -19,11 +19,13 @@ struct SandboxHarness: Sendable {
     /// Starts a sandbox with one small organization and runs `body`.
     static func with<Result: Sendable>(
         patients: Int = 250, rateLimits: RateLimits = .unlimited, seed: UInt64 = 11,
+        injectedRateLimitResetSeconds: Double? = nil,
         _ body: (SandboxHarness) async throws -> Result
     ) async throws -> Result {
         let configuration = SandboxServer.Configuration(
             port: 0, seed: seed, organizationCount: 1, patientsPerOrganization: patients, now: now,
-            rateLimits: rateLimits)
+            rateLimits: rateLimits,
+            options: .init(injectedRateLimitResetSeconds: injectedRateLimitResetSeconds))
         return try await withRunningSandbox(configuration: configuration, logger: logger) { endpoints in
             try await body(SandboxHarness(endpoints: endpoints))
         }

@@ -29,6 +29,8 @@ struct APIGateway: Sendable {
     let faults: FaultInjector
     let stats: RequestStats
     let limits: RateLimits
+    /// The wait injected 429s announce; the API's window when `nil`.
+    let injectedRateLimitResetSeconds: Double?
     let logger: Logger
 
     /// Runs one API request through the whole pipeline.
@@ -60,7 +62,7 @@ struct APIGateway: Sendable {
             return response.response
         }
         let fault = await faults.next(api: api.rawValue, route: route)
-        if let fault, let response = Self.statusFault(api, fault.kind) {
+        if let fault, let response = Self.statusFault(api, fault.kind, resetSeconds: injectedRateLimitResetSeconds) {
             logger.debug(
                 "sandbox fault", metadata: ["routiq.fault": "\(fault.kind.rawValue)", "routiq.route": "\(route)"])
             await stats.record(
@@ -118,10 +120,10 @@ struct APIGateway: Sendable {
     }
 
     /// Responses for the status-code faults, or `nil` for body and timing faults.
-    static func statusFault(_ api: API, _ kind: FaultKind) -> APIResponse? {
+    static func statusFault(_ api: API, _ kind: FaultKind, resetSeconds: Double? = nil) -> APIResponse? {
         switch kind {
         case .rateLimited:
-            let window: Double = api == .clerk ? 10 : 60
+            let window: Double = resetSeconds ?? (api == .clerk ? 10 : 60)
             return rateLimited(api, resetAt: Date().timeIntervalSince1970 + window)
         case .internalServerError:
             switch api {

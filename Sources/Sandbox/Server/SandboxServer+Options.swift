@@ -6,11 +6,19 @@ extension SandboxServer.Configuration {
         public var chatwootDropsUnderscoreHeaders: Bool
         /// Reject Cliniko requests whose `User-Agent` lacks a contact e-mail with 403. Default `true`.
         public var clinikoRequiresUserAgentEmail: Bool
+        /// The wait, in seconds, that injected `429` faults announce (`X-RateLimit-Reset` / `Retry-After`); the API's
+        /// own rate-limit window (60 s Cliniko, 10 s Clerk) when `nil`, the default. Tests shorten it.
+        public var injectedRateLimitResetSeconds: Double?
 
         /// Creates options; the defaults are the documented ones.
-        public init(chatwootDropsUnderscoreHeaders: Bool = false, clinikoRequiresUserAgentEmail: Bool = true) {
+        public init(
+            chatwootDropsUnderscoreHeaders: Bool = false,
+            clinikoRequiresUserAgentEmail: Bool = true,
+            injectedRateLimitResetSeconds: Double? = nil
+        ) {
             self.chatwootDropsUnderscoreHeaders = chatwootDropsUnderscoreHeaders
             self.clinikoRequiresUserAgentEmail = clinikoRequiresUserAgentEmail
+            self.injectedRateLimitResetSeconds = injectedRateLimitResetSeconds
         }
     }
 }

@@ -48,7 +48,8 @@ public struct SandboxServer: Sendable {
         let gateway = APIGateway(
             state: state, limiter: RateLimiter(), faults: FaultInjector(spec: configuration.faults),
             stats: RequestStats(),
-            limits: configuration.rateLimits, logger: logger
+            limits: configuration.rateLimits,
+            injectedRateLimitResetSeconds: configuration.options.injectedRateLimitResetSeconds, logger: logger
         )
         let minter = try await SessionTokenMinter(keyID: state.clerk.keyID)
         let router = Router(context: BasicRequestContext.self)
