@@ -98,7 +98,7 @@ struct SchemaTests {
 
     @Test("as routiq_reader with routiq.org_id = A, no table shows B's rows and credentials are unreadable")
     func rowLevelSecurity() async throws {
-        try await TestDatabase.withFreshDatabase { client, _ in
+        try await TestDatabase.withFreshDatabase { client, endpoint in
             let logger = TestDatabase.logger
             for organization in ["org_alpha", "org_beta"] {
                 try await Self.seed(organization, client: client, logger: logger)
@@ -108,9 +108,10 @@ struct SchemaTests {
                 try await TestDatabase.count("SELECT count(DISTINCT organization_id)::int FROM patients", on: client)
                     == 2)
 
-            try await client.withConnection { connection in
+            try await Self.asReader(client: client, endpoint: endpoint) { connection in
+                let user = try await connection.query("SELECT current_user::text", logger: logger)
+                for try await (name) in user.decode(String.self) { #expect(name == "routiq_reader") }
                 try await connection.query("BEGIN", logger: logger)
-                try await connection.query("SET LOCAL ROLE routiq_reader", logger: logger)
                 try await connection.query("SELECT set_config('routiq.org_id', 'org_alpha', true)", logger: logger)
                 for table in Self.tenantTables where !["service_credentials", "audit_log"].contains(table) {
                     let rows = try await connection.query(
@@ -135,12 +136,36 @@ struct SchemaTests {
                     }
                     try await connection.query("ROLLBACK", logger: logger)
                     try await connection.query("BEGIN", logger: logger)
-                    try await connection.query("SET LOCAL ROLE routiq_reader", logger: logger)
                 }
                 // Without an organization set, nothing at all is visible.
                 let rows = try await connection.query("SELECT count(*)::int FROM patients", logger: logger)
                 for try await (count) in rows.decode(Int.self) { #expect(count == 0) }
                 try await connection.query("ROLLBACK", logger: logger)
+            }
+        }
+    }
+
+    /// Runs `body` on a connection of `routiq_reader`: a real login as that role on the embedded cluster (trust
+    /// authentication over its private socket); with `DATABASE_URL`, whose reader password the tests do not know,
+    /// the owner's session switches to the role with `SET ROLE`, which row-level security treats the same way.
+    static func asReader(
+        client: PostgresClient,
+        endpoint: DatabaseEndpoint,
+        _ body: (PostgresConnection) async throws -> Void
+    ) async throws {
+        let logger = TestDatabase.logger
+        if ProcessInfo.processInfo.environment["DATABASE_URL", default: ""].isEmpty {
+            var reader = endpoint
+            reader.username = "routiq_reader"
+            reader.password = nil
+            try await withPostgresClient(endpoint: reader, logger: logger) { readerClient in
+                try await readerClient.withConnection { try await body($0) }
+            }
+        } else {
+            try await client.withConnection { connection in
+                try await connection.query("SET ROLE routiq_reader", logger: logger)
+                try await body(connection)
+                try await connection.query("RESET ROLE", logger: logger)
             }
         }
     }

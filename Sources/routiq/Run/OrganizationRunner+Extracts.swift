@@ -39,14 +39,25 @@ extension OrganizationRunner {
         return Self.parseCursor(text)
     }
 
-    private func quarantined(
-        _ source: SourceKind, _ resource: String, _ rejection: TransformRejection, raw: some Encodable
-    ) -> QuarantineWriter.Entry {
-        let json = (try? JSONEncoder().encode(raw)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return QuarantineWriter.Entry(
-            source: source.rawValue, resource: resource, sourceID: rejection.recordID,
-            reason: rejection.code.description, raw: json
-        )
+    /// Keeps a normalized record, or quarantines the original with the transform's reason.
+    private func staged<Record: Encodable & Sendable>(
+        _ result: Result<Record, TransformRejection>,
+        original: Record,
+        source: SourceKind,
+        resource: String
+    ) -> Staged<Record> {
+        switch result {
+        case .success(let normalized):
+            return .keep(normalized)
+        case .failure(let rejection):
+            let json = (try? JSONEncoder().encode(original)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return .quarantine(
+                QuarantineWriter.Entry(
+                    source: source.rawValue, resource: resource, sourceID: rejection.recordID,
+                    reason: rejection.code.description, raw: json
+                )
+            )
+        }
     }
 
     // MARK: Cliniko
@@ -85,13 +96,7 @@ extension OrganizationRunner {
                 loaded = try await loader.load(
                     source.patients(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
                     on: connection,
-                    transform: { patient in
-                        switch normalizer.normalize(patient) {
-                        case .success(let normalized): .keep(normalized)
-                        case .failure(let rejection):
-                            .quarantine(quarantined(.cliniko, resource, rejection, raw: patient))
-                        }
-                    },
+                    transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) },
                     afterStage: { patient, encoder in
                         for (position, phone) in patient.phones.enumerated() {
                             encoder.field(organization.id)
@@ -113,13 +118,7 @@ extension OrganizationRunner {
                 loaded = try await loader.load(
                     source.appointments(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
                     on: connection,
-                    transform: { appointment in
-                        switch normalizer.normalize(appointment) {
-                        case .success(let normalized): .keep(normalized)
-                        case .failure(let rejection):
-                            .quarantine(quarantined(.cliniko, resource, rejection, raw: appointment))
-                        }
-                    }
+                    transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) }
                 )
             case "appointment_types":
                 loaded = try await loader.load(
@@ -222,13 +221,7 @@ extension OrganizationRunner {
                 loaded = try await loader.load(
                     source.contacts(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
                     on: connection,
-                    transform: { contact in
-                        switch normalizer.normalize(contact) {
-                        case .success(let normalized): .keep(normalized)
-                        case .failure(let rejection):
-                            .quarantine(quarantined(.chatwoot, resource, rejection, raw: contact))
-                        }
-                    }
+                    transform: { staged(normalizer.normalize($0), original: $0, source: .chatwoot, resource: resource) }
                 )
             case "conversations":
                 loaded = try await loader.load(
