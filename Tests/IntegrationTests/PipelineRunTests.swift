@@ -128,4 +128,44 @@ struct PipelineRunTests {
                     on: client) == 1)
         }
     }
+
+    @Test("two runs at once on the same organizations: each organization is synced once, the other run skips it")
+    func concurrentRunsSkip() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            let vault = try CredentialVault(keyData: Data(repeating: 5, count: 32))
+            let definition = try Self.demo(patients: 80)
+            _ = try await Self.run(definition, client: client, vault: vault)  // registers the organizations
+            async let first = Self.run(definition, client: client, vault: vault)
+            async let second = Self.run(definition, client: client, vault: vault)
+            let outcomes = try await first + second
+            #expect(outcomes.count == 4)
+            #expect(outcomes.allSatisfy { $0.status == .succeeded || $0.status == .skipped })
+            for organization in Set(outcomes.map(\.organization)) {
+                let mine = outcomes.filter { $0.organization == organization }
+                #expect(mine.contains { $0.status == .succeeded }, "\(organization) was not synced by either run")
+                if let skipped = mine.first(where: { $0.status == .skipped }) {
+                    #expect(
+                        skipped.message?.hasPrefix("organization \(organization) is being synced by another run")
+                            == true)
+                }
+            }
+            #expect(
+                try await TestDatabase.count("SELECT count(*)::int FROM sync_runs WHERE status = 'running'", on: client)
+                    == 0)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM patients", on: client) == 160)
+
+            // Deterministically: while another session holds one organization, a run skips it with the message and
+            // still syncs the others.
+            let held = try #require(Set(outcomes.map(\.organization)).sorted().first)
+            try await client.withConnection { connection in
+                try await OrganizationLock.withLock(organization: held, on: connection, logger: TestDatabase.logger) {
+                    let blocked = try await Self.run(definition, client: client, vault: vault)
+                    let skipped = try #require(blocked.first { $0.organization == held })
+                    #expect(skipped.status == .skipped)
+                    #expect(skipped.message?.hasPrefix("organization \(held) is being synced by another run") == true)
+                    #expect(blocked.filter { $0.organization != held }.allSatisfy { $0.status == .succeeded })
+                }
+            }
+        }
+    }
 }
