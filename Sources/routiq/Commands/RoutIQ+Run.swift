@@ -6,6 +6,7 @@ import Logging
 import Pipeline
 import PostgresNIO
 import Sandbox
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc
@@ -86,7 +87,10 @@ extension RoutIQ {
             )
             let outcomes: [OrganizationOutcome] = try await CommandFailure.reporting {
                 try await context.withMigratedDatabase(logger: logger) { client in
-                    try await execution.execute(client: client, vault: context.vault())
+                    let vault = try context.vault()
+                    return try await Self.stoppingGracefully(execution, logger: logger) {
+                        try await execution.execute(client: client, vault: vault)
+                    }
                 }
             }
             let seconds = (ContinuousClock.now - started).seconds
@@ -100,6 +104,37 @@ extension RoutIQ {
                 logger.warning("report stages were skipped: the report writers are not built yet")
             }
             if outcomes.contains(where: { $0.status != .succeeded }) { throw CommandFailure.someOrganizationsFailed }
+        }
+
+        /// Runs `body`; on the first SIGINT or SIGTERM asks the run to stop at its next checkpoint (each organization
+        /// rolls back and is recorded as cancelled). The handlers are removed after the first signal, so a second one
+        /// ends the process at once.
+        static func stoppingGracefully(
+            _ execution: PipelineRun,
+            logger: Logger,
+            _ body: @escaping @Sendable () async throws -> [OrganizationOutcome]
+        ) async throws -> [OrganizationOutcome] {
+            try await withThrowingTaskGroup(of: [OrganizationOutcome]?.self) { group in
+                group.addTask {
+                    for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                        logger.warning(
+                            "stopping: every organization rolls back at its next checkpoint and is recorded as cancelled",
+                            metadata: ["routiq.signal": "\(signal)"]
+                        )
+                        execution.stop.request()
+                        break
+                    }
+                    return nil
+                }
+                group.addTask { try await body() }
+                while let result = try await group.next() {
+                    if let outcomes = result {
+                        group.cancelAll()
+                        return outcomes
+                    }
+                }
+                return []
+            }
         }
 
         static func parseInstant(_ text: String) -> Date? {

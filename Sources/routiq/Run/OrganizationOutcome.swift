@@ -4,7 +4,7 @@ import Load
 /// What one organization's part of a run did, for the summary table, the metrics file and the exit code.
 struct OrganizationOutcome: Sendable, Codable {
     enum Status: String, Sendable, Codable {
-        case succeeded, failed, skipped
+        case succeeded, failed, skipped, cancelled
     }
 
     var organization: String

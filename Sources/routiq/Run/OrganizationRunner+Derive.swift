@@ -45,6 +45,7 @@ extension OrganizationRunner {
         try await PatientHistoryReader.withReader(organization: organization.id, on: connection, logger: logger) {
             reader in
             while let batch = try await reader.next() {
+                try stop.check()
                 var activities: [PatientActivity] = []
                 activities.reserveCapacity(batch.count)
                 for group in batch where group.patient.mergedAt == nil && group.patient.deletedAt == nil {

@@ -339,6 +339,15 @@ extension OrganizationRunner {
         }
     }
 
+    /// Whether `error` is (or wraps) a requested stop.
+    static func isCancellation(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        if let error = error as? PostgresTransactionError, let inner = error.closureError {
+            return isCancellation(inner)
+        }
+        return false
+    }
+
     static func cursorText(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

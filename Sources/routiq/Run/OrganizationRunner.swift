@@ -32,6 +32,7 @@ struct OrganizationRunner: Sendable {
     let client: PostgresClient
     let credentials: CredentialStore
     let httpClient: HTTPClient
+    let stop: StopRequest
     let logger: Logger
 
     private var isFull: Bool {
@@ -72,14 +73,20 @@ struct OrganizationRunner: Sendable {
                     } catch {
                         let message = Self.safeMessage(for: error)
                         outcome.message = message
-                        let failure: RunRecorder.Outcome = error is CancellationError ? .cancelled : .failed
+                        let failure: RunRecorder.Outcome = Self.isCancellation(error) ? .cancelled : .failed
+                        if failure == .cancelled { outcome.status = .cancelled }
                         try? await RunRecorder().finish(
                             runID: runID, organization: organization.id, outcome: failure, totals: .init(), stats: "{}",
                             error: message, on: connection, logger: logger
                         )
-                        logger.error(
-                            "organization failed; its previous data is untouched",
-                            metadata: ["routiq.error": "\(message)"])
+                        if failure == .cancelled {
+                            logger.warning(
+                                "organization stopped; its transaction rolled back, its previous data is untouched")
+                        } else {
+                            logger.error(
+                                "organization failed; its previous data is untouched",
+                                metadata: ["routiq.error": "\(message)"])
+                        }
                     }
                 }
             }
@@ -101,11 +108,12 @@ struct OrganizationRunner: Sendable {
         let cursors = try await SyncStateStore(organization: organization.id).entries(on: connection, logger: logger)
         var figures: [ResourceFigures] = []
         var marks: [(source: String, resource: String, mark: Date?, complete: Bool)] = []
-        let loader = ResourceLoader(organization: organization.id, runID: runID, logger: logger)
+        let loader = ResourceLoader(organization: organization.id, runID: runID, stop: stop, logger: logger)
         let normalizer = makeNormalizer()
         var derived = false
 
         for stage in definition.stages {
+            try stop.check()
             var stageLogger = logger
             stageLogger[metadataKey: "routiq.stage"] = "\(stage.id)"
             let stageStart = ContinuousClock.now

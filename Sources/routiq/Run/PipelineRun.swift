@@ -19,6 +19,8 @@ struct PipelineRun: Sendable {
     /// `--org`: only these organizations (they must be covered by the pipeline).
     var onlyOrganizations: [String]
     var actor: String
+    /// Set by SIGINT/SIGTERM: organizations stop at their next checkpoint and roll back.
+    var stop = StopRequest()
     var logger: Logger
 
     func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
@@ -76,7 +78,7 @@ struct PipelineRun: Sendable {
                 let runner = OrganizationRunner(
                     organization: organization, definition: definition, runID: runID, asOf: asOf, forceFull: forceFull,
                     startedBy: actor, host: host, overrides: registration?.overrides(for: organization.id) ?? .init(),
-                    client: client, credentials: credentials, httpClient: HTTPClient.shared, logger: logger
+                    client: client, credentials: credentials, httpClient: HTTPClient.shared, stop: stop, logger: logger
                 )
                 group.addTask { await runner.run() }
             }

@@ -21,6 +21,7 @@ enum Staged<Record: Sendable>: Sendable {
 struct ResourceLoader: Sendable {
     let organization: String
     let runID: UUID
+    let stop: StopRequest
     let logger: Logger
 
     /// Stages every page of `pages`, merges, and (for a complete full fetch) marks unseen rows removed.
@@ -49,6 +50,7 @@ struct ResourceLoader: Sendable {
         var encoder = CopyRowEncoder()
         var childEncoder = CopyRowEncoder(capacity: 4_096)
         for try await page in pages {
+            try stop.check()
             figures.pages += 1
             figures.read += page.records.count + page.rejections.count
             var rejected = page.rejections.map {
