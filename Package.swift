@@ -58,7 +58,11 @@ let package = Package(
         ),
         .target(
             name: "Report",
-            dependencies: ["Pipeline", "Load"],
+            dependencies: [
+                "Pipeline", "Load",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -83,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "routiq",
             dependencies: [
-                "Pipeline", "Extract", "Transform", "Load", "Sandbox",
+                "Pipeline", "Extract", "Transform", "Load", "Report", "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,6 +115,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReportTests",
+            dependencies: [
+                "Report", "Load", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ExtractTests",
             dependencies: [

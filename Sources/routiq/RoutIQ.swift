@@ -16,7 +16,9 @@ struct RoutIQ: AsyncParsableCommand {
             (database unreachable, PostgreSQL missing, lock or setup failure).
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, DB.self, Orgs.self, History.self, Phone.self, SandboxCommand.self]
+        subcommands: [
+            Run.self, Report.self, Validate.self, DB.self, Orgs.self, History.self, Phone.self, SandboxCommand.self,
+        ]
     )
 
     static func main() async {

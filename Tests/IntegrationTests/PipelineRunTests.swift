@@ -22,6 +22,14 @@ struct PipelineRunTests {
         definition.sandbox?.organizations = 2
         definition.sandbox?.patients = patients
         definition.sandbox?.now = .instant(Date(timeIntervalSince1970: 1_772_323_200))  // 2026-03-01T00:00:00Z
+        // Reports go to a throwaway folder, not the checkout's output/.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("routiq-run-\(UUID().uuidString)")
+            .path
+        definition.stages = definition.stages.map { stage in
+            guard case .report(var settings) = stage.settings else { return stage }
+            settings.outputDirectory = output
+            return StageDefinition(id: stage.id, settings: .report(settings), location: stage.location)
+        }
         return definition
     }
 
@@ -69,6 +77,25 @@ struct PipelineRunTests {
                 try await TestDatabase.count(
                     "SELECT count(*)::int FROM patient_phones WHERE e164 IS NOT NULL AND e164 NOT LIKE '+%'", on: client
                 ) == 0)
+
+            // The report stages wrote every organization's files and the index.
+            let output = try #require(
+                definition.stages.lazy.compactMap { stage -> String? in
+                    if case .report(let settings) = stage.settings {
+                        return settings.outputDirectory
+                    } else {
+                        return nil
+                    }
+                }.first)
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            for outcome in first {
+                for file in ["summary.json", "patients.json", "report.html"] {
+                    #expect(
+                        FileManager.default.fileExists(atPath: "\(output)/\(outcome.organization)/\(file)"), "\(file)")
+                }
+            }
+            #expect(FileManager.default.fileExists(atPath: "\(output)/index.html"))
+            #expect(FileManager.default.fileExists(atPath: "\(output)/index.json"))
 
             let second = try await Self.run(definition, client: client, vault: vault)
             #expect(second.allSatisfy { $0.status == .succeeded })

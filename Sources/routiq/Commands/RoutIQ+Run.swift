@@ -100,9 +100,6 @@ extension RoutIQ {
                 try RunSummary(runID: runID, pipeline: definition.name, outcomes: outcomes, seconds: seconds)
                     .writeMetrics(to: metricsJSON)
             }
-            if definition.stages.contains(where: { if case .report = $0.kind { true } else { false } }) {
-                logger.warning("report stages were skipped: the report writers are not built yet")
-            }
             if outcomes.contains(where: { $0.status != .succeeded }) { throw CommandFailure.someOrganizationsFailed }
         }
 

@@ -145,8 +145,8 @@ struct OrganizationRunner: Sendable {
                     derived = true
                 }
             case .normalizePhones, .load, .report:
-                // Normalization runs per record during the extracts, the load is this transaction, and the report
-                // writers are not built yet (the command says so).
+                // Normalization runs per record during the extracts, the load is this transaction, and reports are
+                // written after the commit (`ReportStage`).
                 break
             }
             let added = figures[before...]

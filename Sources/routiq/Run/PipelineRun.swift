@@ -4,6 +4,7 @@ import Load
 import Logging
 import Pipeline
 import PostgresNIO
+import Report
 import Sandbox
 
 /// One execution of a pipeline: resolves the organizations, starts the in-process sandbox when the pipeline asks
@@ -25,7 +26,9 @@ struct PipelineRun: Sendable {
 
     func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
         guard let sandbox = definition.sandbox else {
-            return try await runOrganizations(asOf: asOf ?? Date(), client: client, vault: vault, registration: nil)
+            let asOf = asOf ?? Date()
+            let outcomes = try await runOrganizations(asOf: asOf, client: client, vault: vault, registration: nil)
+            return await writeReports(outcomes, asOf: asOf, client: client)
         }
         let now: Date
         switch sandbox.now {
@@ -45,9 +48,20 @@ struct PipelineRun: Sendable {
             let registration = SandboxRegistration(endpoints: endpoints, client: client, vault: vault, actor: actor)
             try await registration.register(logger: logger)
             logger.info("in-process sandbox ready", metadata: ["routiq.orgs": "\(endpoints.organizations.count)"])
-            return try await runOrganizations(
-                asOf: asOf ?? now, client: client, vault: vault, registration: registration)
+            let outcomes = try await runOrganizations(
+                asOf: asOf ?? now, client: client, vault: vault, registration: registration
+            )
+            return await writeReports(outcomes, asOf: asOf ?? now, client: client)
         }
+    }
+
+    /// The `report:` stages, after every organization's data committed.
+    private func writeReports(_ outcomes: [OrganizationOutcome], asOf: Date, client: PostgresClient) async
+        -> [OrganizationOutcome]
+    {
+        let reports = ReportStage(definition: definition)
+        guard !reports.isEmpty, !isDryRun, !stop.isRequested else { return outcomes }
+        return await reports.write(outcomes: outcomes, asOf: asOf, runID: runID, client: client, logger: logger)
     }
 
     private func runOrganizations(

@@ -1,0 +1,262 @@
+public import Foundation
+import Load
+public import Logging
+public import PostgresNIO
+
+/// Turns the warehouse into what people read: per organization `summary.json`, `patients.json` and `report.html`,
+/// and across organizations `index.json` and `index.html` (DESIGN §7, `docs/reports.md`).
+///
+/// The generator only reads: every organization's figures come from one read-only, repeatable-read transaction.
+/// Output is reproducible: keys are sorted, `generated_at` is the `asOf` passed in (never the wall clock), so the same
+/// warehouse and `asOf` give byte-identical files. Files are replaced atomically (temporary file, then rename) with
+/// mode 0600, in folders with mode 0700, because they hold patient data.
+public struct ReportGenerator: Sendable {
+    /// What to write and where.
+    public struct Configuration: Sendable {
+        /// The `output/` folder; organizations get a sub-folder named by their id.
+        public var outputDirectory: URL
+        /// Which files to write; JSON and HTML by default.
+        public var formats: Set<Format>
+        /// Rarely changed settings.
+        public var options: Options
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - outputDirectory: The `output/` folder.
+        ///   - formats: Which files to write; `[.json, .html]` by default.
+        ///   - options: Windows and list lengths; the defaults match the pipeline's.
+        public init(outputDirectory: URL, formats: Set<Format> = [.json, .html], options: Options = .init()) {
+            self.outputDirectory = outputDirectory
+            self.formats = formats
+            self.options = options
+        }
+
+        /// Windows and lengths, matching the scorer's defaults (`docs/scoring.md`).
+        public struct Options: Sendable {
+            /// The look-back window for attended / cancelled / did-not-arrive figures, local days; 90 by default.
+            public var windowDays: Int
+            /// Less notice than this many hours makes a cancellation late; 24 by default.
+            public var lateCancellationHours: Int
+            /// Length of the re-engagement list; 20 by default.
+            public var priorityListLength: Int
+
+            /// Creates options; every argument has the default stated on its property.
+            public init(windowDays: Int = 90, lateCancellationHours: Int = 24, priorityListLength: Int = 20) {
+                self.windowDays = windowDays
+                self.lateCancellationHours = lateCancellationHours
+                self.priorityListLength = priorityListLength
+            }
+        }
+    }
+
+    /// A kind of output file.
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        /// `summary.json`, `patients.json`, `index.json`.
+        case json
+        /// `report.html`, `index.html`.
+        case html
+    }
+
+    /// The configuration the generator was created with.
+    public let configuration: Configuration
+
+    /// Creates a generator.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Reads one organization's figures from the warehouse without writing anything.
+    ///
+    /// - Parameters:
+    ///   - organization: The Clerk organization id (`org_…`).
+    ///   - asOf: The instant figures are computed as of; also the document's `generated_at`.
+    ///   - runID: The run that loaded the warehouse, when known; its quarantine counts are shown as the latest run's.
+    ///   - client: A running client of the warehouse.
+    ///   - logger: For the queries.
+    /// - Returns: The summary.
+    /// - Throws: ``ReportError`` with ``ReportError/Code/organizationNotFound``, or the database's errors.
+    public func makeSummary(organization: String, asOf: Date, runID: UUID?, client: PostgresClient, logger: Logger)
+        async throws -> OrganizationSummary
+    {
+        try Self.validate(organization)
+        return try await client.withUnwrappedTransaction(logger: logger) { connection in
+            let queries = ReportQueries(
+                connection: connection, organization: organization, asOf: asOf, options: configuration.options,
+                logger: logger)
+            try await queries.begin()
+            return try await Self.summary(queries: queries, runID: runID)
+        }
+    }
+
+    /// Writes one organization's files: `<output>/<org>/summary.json`, `patients.json` and `report.html`.
+    ///
+    /// - Parameters:
+    ///   - organization: The Clerk organization id (`org_…`).
+    ///   - asOf: The instant figures are computed as of; also the documents' `generated_at`.
+    ///   - runID: The run that loaded the warehouse, when known.
+    ///   - client: A running client of the warehouse.
+    ///   - logger: For the queries; the generator logs at debug only.
+    /// - Returns: The files written and the summary they hold.
+    /// - Throws: ``ReportError`` or the database's errors.
+    @discardableResult
+    public func generate(organization: String, asOf: Date, runID: UUID?, client: PostgresClient, logger: Logger)
+        async throws -> ReportFiles
+    {
+        try Self.validate(organization)
+        let started = ContinuousClock.now
+        var logger = logger
+        logger[metadataKey: "routiq.org"] = "\(organization)"
+        let wantsJSON = configuration.formats.contains(.json)
+        let (summary, patients) = try await client.withUnwrappedTransaction(logger: logger) { connection in
+            let queries = ReportQueries(
+                connection: connection, organization: organization, asOf: asOf, options: configuration.options,
+                logger: logger)
+            try await queries.begin()
+            let summary = try await Self.summary(queries: queries, runID: runID)
+            let patients = wantsJSON ? try await queries.patientRows() : []
+            return (summary, patients)
+        }
+        let writer = AtomicFileWriter()
+        let directory = configuration.outputDirectory.appendingPathComponent(organization, isDirectory: true)
+        try writer.makeDirectory(configuration.outputDirectory)
+        try writer.makeDirectory(directory)
+        var files = ReportFiles(organization: organization, directory: directory, summary: summary)
+        if wantsJSON {
+            let summaryURL = directory.appendingPathComponent("summary.json")
+            try writer.write(try ReportJSON.encode(summary), to: summaryURL)
+            let patientsURL = directory.appendingPathComponent("patients.json")
+            let export = PatientActivityExport(
+                schemaVersion: OrganizationSummary.currentSchemaVersion, organizationID: organization, asOf: asOf,
+                patients: patients)
+            try writer.write(try ReportJSON.encode(export), to: patientsURL)
+            files.summaryJSON = summaryURL
+            files.patientsJSON = patientsURL
+        }
+        if configuration.formats.contains(.html) {
+            let htmlURL = directory.appendingPathComponent("report.html")
+            try writer.write(Data(HTMLReportWriter().render(summary).utf8), to: htmlURL)
+            files.reportHTML = htmlURL
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+        logger.debug(
+            "report written",
+            metadata: ["routiq.rows": "\(summary.patients.total)", "routiq.duration_ms": "\(milliseconds)"])
+        return files
+    }
+
+    /// Writes `<output>/index.json` and `index.html` listing `organizations` with their headline numbers.
+    ///
+    /// Reads each organization's summary again from the warehouse; use ``writeIndex(summaries:asOf:)`` with the
+    /// summaries ``generate(organization:asOf:runID:client:logger:)`` returned to avoid that.
+    ///
+    /// - Parameters:
+    ///   - organizations: The Clerk ids; listed sorted by id.
+    ///   - asOf: The index's `generated_at` and the instant the figures are as of.
+    ///   - client: A running client of the warehouse.
+    ///   - logger: For the queries.
+    /// - Throws: ``ReportError`` or the database's errors.
+    public func writeIndex(organizations: [String], asOf: Date, client: PostgresClient, logger: Logger) async throws {
+        var summaries: [OrganizationSummary] = []
+        for organization in Set(organizations).sorted() {
+            summaries.append(
+                try await makeSummary(
+                    organization: organization, asOf: asOf, runID: nil, client: client, logger: logger))
+        }
+        try writeIndex(summaries: summaries, asOf: asOf)
+    }
+
+    /// Writes `<output>/index.json` and `index.html` from summaries already computed.
+    ///
+    /// - Parameters:
+    ///   - summaries: One per organization; listed sorted by id.
+    ///   - asOf: The index's `generated_at`.
+    /// - Throws: ``ReportError`` when a file cannot be written.
+    public func writeIndex(summaries: [OrganizationSummary], asOf: Date) throws {
+        let sorted = summaries.sorted { $0.organization.organizationID < $1.organization.organizationID }
+        let index = ReportIndex(
+            schemaVersion: OrganizationSummary.currentSchemaVersion, generatedAt: asOf,
+            organizations: sorted.map { summary in
+                let id = summary.organization.organizationID
+                return ReportIndex.Entry(
+                    organizationID: id, name: summary.organization.name, asOf: summary.asOf,
+                    totalPatients: summary.dashboard.totalPatients, activePatients: summary.dashboard.activePatients,
+                    highRiskPatients: summary.patients.byRiskLevel["high"] ?? 0,
+                    upcomingAppointments: summary.appointments.upcoming,
+                    attendanceRate: summary.appointments.attendanceRate, lastSyncTime: summary.dashboard.lastSyncTime,
+                    integrationStatus: summary.dashboard.integrationStatus, summaryPath: "\(id)/summary.json",
+                    reportPath: "\(id)/report.html")
+            })
+        let writer = AtomicFileWriter()
+        try writer.makeDirectory(configuration.outputDirectory)
+        if configuration.formats.contains(.json) {
+            try writer.write(
+                try ReportJSON.encode(index), to: configuration.outputDirectory.appendingPathComponent("index.json"))
+        }
+        if configuration.formats.contains(.html) {
+            let zones = Dictionary(
+                sorted.map { ($0.organization.organizationID, $0.organization.timeZone) },
+                uniquingKeysWith: { a, _ in a })
+            try writer.write(
+                Data(HTMLReportWriter().renderIndex(index, timeZones: zones).utf8),
+                to: configuration.outputDirectory.appendingPathComponent("index.html"))
+        }
+    }
+
+    private static func validate(_ organization: String) throws {
+        let valid =
+            organization.hasPrefix("org_") && organization.count <= 68 && organization.count > 4
+            && organization.unicodeScalars.dropFirst(4).allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+            }
+        guard valid else {
+            throw ReportError(.invalidOrganizationID, "not an organization id (expected org_ and letters or digits)")
+        }
+    }
+
+    private static func summary(queries: ReportQueries, runID: UUID?) async throws -> OrganizationSummary {
+        guard let organization = try await queries.organizationInfo() else {
+            throw ReportError(.organizationNotFound, "organization \(queries.organization) is not in the warehouse")
+        }
+        let patients = try await queries.patientTotals()
+        let sums = try await queries.patientSums()
+        let sync = try await queries.sync(runID: runID)
+        let share = { (part: Int, whole: Int) -> Double in
+            whole == 0 ? 0 : ReportQueries.rounded(Double(part) * 100 / Double(whole), places: 1)
+        }
+        let average = { (part: Int) -> Double in
+            patients.total == 0 ? 0 : ReportQueries.rounded(Double(part) / Double(patients.total), places: 2)
+        }
+        let integrationStatus: String =
+            switch sync.recentSyncs.first(where: { $0.status != "running" })?.status {
+            case nil: "never_synced"
+            case "succeeded"?, "skipped"?: "active"
+            default: "error"
+            }
+        let dashboard = DashboardSummary(
+            organizationID: organization.organizationID, totalPatients: patients.total,
+            activePatients: sums.activePatients, patientsWithUpcoming: sums.patientsWithUpcoming,
+            patientsWithRecent: sums.patientsWithRecent, totalUpcomingAppointments: sums.upcoming,
+            totalRecentAppointments: sums.recent, totalAllAppointments: sums.all,
+            avgUpcomingPerPatient: average(sums.upcoming), avgRecentPerPatient: average(sums.recent),
+            avgTotalPerPatient: average(sums.all), engagementRate: share(sums.activePatients, patients.total),
+            lastSyncTime: sync.lastSuccessfulSyncAt, syncedPatients: sums.synced,
+            syncPercentage: share(patients.total, sums.synced), integrationStatus: integrationStatus,
+            activityStatus: sums.activePatients > 0 ? "active" : "inactive", generatedAt: queries.asOf)
+        let reEngagement = ReEngagementSummary(
+            riskDistribution: patients.byRiskLevel, engagementDistribution: patients.byEngagement,
+            actionPriorities: Dictionary(
+                uniqueKeysWithValues: ReportQueries.priorityNames.map { entry in
+                    (entry.value, patients.byActionPriority[String(entry.key)] ?? 0)
+                }),
+            priorityPatients: try await queries.priorityPatients(limit: queries.options.priorityListLength))
+        return OrganizationSummary(
+            schemaVersion: OrganizationSummary.currentSchemaVersion, organization: organization,
+            generatedAt: queries.asOf, asOf: queries.asOf, runID: runID, patients: patients,
+            appointments: try await queries.appointmentTotals(), appointmentTypes: try await queries.appointmentTypes(),
+            weeklySeries: try await queries.weeklySeries(),
+            chatwoot: try await queries.chatwoot(contacted30d: sums.contacted30d), reEngagement: reEngagement,
+            sync: sync, dashboard: dashboard)
+    }
+}

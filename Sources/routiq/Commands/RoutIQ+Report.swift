@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Load
+import Logging
+import Pipeline
+import PostgresNIO
+import Report
+
+extension RoutIQ {
+    /// `routiq report`: regenerates reports from the warehouse without extracting anything.
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Regenerate the JSON and HTML reports from the warehouse, without extracting anything.",
+            discussion: """
+                Writes OUTPUT/<org>/summary.json, patients.json and report.html for each organization, and \
+                OUTPUT/index.json and index.html. The same warehouse and --as-of give byte-identical files.
+                """
+        )
+
+        @Option(
+            name: .customLong("org"), help: ArgumentHelp("Only this organization (repeatable).", valueName: "org-id"))
+        var organizations: [String] = []
+
+        @Option(
+            help: ArgumentHelp(
+                "The instant the reports describe, ISO-8601; each organization's last successful run by default.",
+                valueName: "instant"
+            )
+        )
+        var asOf: String?
+
+        @Option(help: ArgumentHelp("The output folder.", valueName: "dir"))
+        var output: String = "output"
+
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            for organization in organizations where OrganizationID(organization) == nil {
+                throw ValidationError(
+                    "'\(organization)' is not a well-formed organization id (expected \(OrganizationID.formatDescription))"
+                )
+            }
+            if let asOf, Run.parseInstant(asOf) == nil {
+                throw ValidationError("--as-of must be an ISO-8601 instant such as 2026-03-01T00:00:00Z")
+            }
+        }
+
+        func run() async throws {
+            let environment = RuntimeEnvironment()
+            let logger = options.makeLogger(environment: environment)
+            let fixedAsOf = asOf.flatMap(Run.parseInstant)
+            let generator = ReportGenerator(
+                configuration: .init(outputDirectory: URL(fileURLWithPath: output, isDirectory: true))
+            )
+            try await CommandFailure.reporting {
+                try await DatabaseContext(environment: environment).withMigratedDatabase(logger: logger) { client in
+                    let registered = try await OrganizationStore(client: client).list(logger: logger).map(\.id)
+                    let unknown = organizations.filter { !registered.contains($0) }
+                    guard unknown.isEmpty else {
+                        throw DatabaseError(
+                            .notFound, "organizations not registered: \(unknown.joined(separator: ", "))")
+                    }
+                    let selected = organizations.isEmpty ? registered : organizations
+                    var summaries: [OrganizationSummary] = []
+                    var latest = Date(timeIntervalSince1970: 0)
+                    for organization in selected {
+                        let (runID, runAsOf) = try await Self.lastRun(organization, client: client, logger: logger)
+                        let asOf = fixedAsOf ?? runAsOf ?? Date()
+                        latest = max(latest, asOf)
+                        let files = try await generator.generate(
+                            organization: organization, asOf: asOf, runID: runID, client: client, logger: logger
+                        )
+                        summaries.append(files.summary)
+                        print("\(organization): \(files.directory.path)")
+                    }
+                    try generator.writeIndex(summaries: summaries, asOf: fixedAsOf ?? latest)
+                    print("Index: \(URL(fileURLWithPath: output).appendingPathComponent("index.html").path)")
+                }
+            }
+        }
+
+        /// The organization's last successful run and the instant it scored as of.
+        static func lastRun(_ organization: String, client: PostgresClient, logger: Logger) async throws -> (
+            UUID?, Date?
+        ) {
+            let rows = try await client.query(
+                """
+                SELECT run_id, as_of FROM sync_runs
+                WHERE organization_id = \(organization) AND status = 'succeeded'
+                ORDER BY finished_at DESC LIMIT 1
+                """,
+                logger: logger
+            )
+            for try await (runID, asOf) in rows.decode((UUID, Date?).self) { return (runID, asOf) }
+            return (nil, nil)
+        }
+    }
+}

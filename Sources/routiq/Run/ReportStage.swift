@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import Pipeline
+import PostgresNIO
+import Report
+
+/// The pipeline's `report:` stages: after the organizations' data committed, write each one's reports and the
+/// index, per output folder.
+struct ReportStage: Sendable {
+    /// The formats wanted per output folder, from the `report:` stages.
+    let folders: [String: Set<ReportGenerator.Format>]
+
+    init(definition: PipelineDefinition) {
+        var folders: [String: Set<ReportGenerator.Format>] = [:]
+        for stage in definition.stages {
+            guard case .report(let settings) = stage.settings,
+                let format = ReportGenerator.Format(rawValue: settings.format.rawValue)
+            else { continue }
+            folders[settings.outputDirectory, default: []].insert(format)
+        }
+        self.folders = folders
+    }
+
+    var isEmpty: Bool { folders.isEmpty }
+
+    /// Writes every succeeded organization's reports and the index; an organization whose reports cannot be written
+    /// is marked failed (its committed data stays).
+    func write(
+        outcomes: [OrganizationOutcome],
+        asOf: Date,
+        runID: UUID?,
+        client: PostgresClient,
+        logger: Logger
+    ) async -> [OrganizationOutcome] {
+        var outcomes = outcomes
+        for (folder, formats) in folders.sorted(by: { $0.key < $1.key }) {
+            let generator = ReportGenerator(
+                configuration: .init(outputDirectory: URL(fileURLWithPath: folder, isDirectory: true), formats: formats)
+            )
+            var summaries: [OrganizationSummary] = []
+            for index in outcomes.indices where outcomes[index].status == .succeeded {
+                let organization = outcomes[index].organization
+                do {
+                    let files = try await generator.generate(
+                        organization: organization, asOf: asOf, runID: runID, client: client, logger: logger
+                    )
+                    summaries.append(files.summary)
+                } catch {
+                    outcomes[index].status = .failed
+                    outcomes[index].message = "the reports could not be written: \(error)"
+                    logger.error(
+                        "reports could not be written; the organization's data is committed",
+                        metadata: ["routiq.org": "\(organization)", "routiq.error": "\(error)"]
+                    )
+                }
+            }
+            do {
+                try generator.writeIndex(summaries: summaries, asOf: asOf)
+                logger.info(
+                    "reports written", metadata: ["routiq.path": "\(folder)", "routiq.orgs": "\(summaries.count)"])
+            } catch {
+                logger.error("the report index could not be written", metadata: ["routiq.error": "\(error)"])
+            }
+        }
+        return outcomes
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TestSupport
+import Testing
+
+@testable import Report
+
+@Suite("ReportGenerator")
+struct ReportGeneratorTests {
+    let logger = TestDatabase.logger
+
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("routiq-report-\(UUID().uuidString)")
+    }
+
+    static let schemaURL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("docs/summary.schema.json")
+
+    @Test("figures equal the scenario and the same figures computed by SQL")
+    func figuresMatchSQL() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let generator = ReportGenerator(configuration: .init(outputDirectory: Self.temporaryDirectory()))
+            let summary = try await generator.makeSummary(
+                organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
+                client: client, logger: logger)
+            let org = ReportFixture.organization
+            let asOf = ReportFixture.asOf
+
+            // Patients: against direct counts of patient_activity.
+            #expect(summary.patients.total == 4)
+            #expect(
+                summary.patients.total
+                    == (try await TestDatabase.count(
+                        "SELECT count(*) FROM patient_activity WHERE organization_id = \(org)", on: client)))
+            for status in ReportQueries.activityStatuses {
+                let expected = try await TestDatabase.count(
+                    "SELECT count(*) FROM patient_activity WHERE organization_id = \(org) AND activity_status = \(status)",
+                    on: client)
+                #expect(summary.patients.byActivityStatus[status] == expected, "\(status)")
+            }
+            for level in ReportQueries.riskLevels {
+                let expected = try await TestDatabase.count(
+                    "SELECT count(*) FROM patient_activity WHERE organization_id = \(org) AND risk_level = \(level)",
+                    on: client)
+                #expect(summary.patients.byRiskLevel[level] == expected, "\(level)")
+                #expect(summary.reEngagement.riskDistribution[level] == expected)
+            }
+            #expect(summary.reEngagement.actionPriorities == ["urgent": 1, "important": 1, "medium": 0, "low": 2])
+            #expect(summary.reEngagement.engagementDistribution == ["active": 2, "dormant": 1, "stale": 1])
+
+            // Appointments: the scenario by hand, and each figure by a plain SQL recomputation.
+            let a = summary.appointments
+            #expect(
+                [a.total, a.upcoming, a.next7Days, a.attended, a.cancelled, a.lateCancelled, a.didNotArrive]
+                    == [9, 3, 2, 2, 1, 1, 1] as [Int])
+            #expect(a.attendanceRate == 0.5)
+            #expect(a.windowStart == Date(timeIntervalSince1970: 1_768_395_600))  // 2026-01-15 00:00 in Sydney
+            let live =
+                "organization_id = '\(org)' AND archived_at IS NULL AND deleted_at IS NULL AND removed_at IS NULL"
+            let since = "'2026-01-14T13:00:00Z'::timestamptz"
+            let at = "'2026-04-15T02:00:00Z'::timestamptz"
+            let recomputed: [(Int, String)] = [
+                (a.total, "SELECT count(*) FROM appointments WHERE \(live)"),
+                (
+                    a.upcoming,
+                    "SELECT count(*) FROM appointments WHERE \(live) AND cancelled_at IS NULL AND NOT did_not_arrive AND starts_at > \(at)"
+                ),
+                (
+                    a.attended,
+                    "SELECT count(*) FROM appointments WHERE \(live) AND cancelled_at IS NULL AND NOT did_not_arrive AND starts_at BETWEEN \(since) AND \(at)"
+                ),
+                (
+                    a.lateCancelled,
+                    "SELECT count(*) FROM appointments WHERE \(live) AND cancelled_at BETWEEN \(since) AND \(at) AND starts_at < cancelled_at + interval '24 hours'"
+                ),
+                (
+                    a.didNotArrive,
+                    "SELECT count(*) FROM appointments WHERE \(live) AND cancelled_at IS NULL AND did_not_arrive AND starts_at BETWEEN \(since) AND \(at)"
+                ),
+            ]
+            for (figure, sql) in recomputed {
+                #expect(figure == (try await TestDatabase.count(PostgresQuery(unsafeSQL: sql), on: client)), "\(sql)")
+            }
+
+            // Types and weeks mirror the derived tables.
+            #expect(summary.appointmentTypes.map(\.appointmentTypeID) == ["t2", "t1"])
+            #expect(summary.appointmentTypes.first?.percentageOfTotal == 55.56)
+            #expect(summary.appointmentTypes.last?.appointmentType == "Initial <consult>")
+            #expect(summary.weeklySeries.map(\.weekStart) == ["2026-03-09", "2026-03-30", "2026-04-13", "2026-04-20"])
+            #expect(
+                summary.weeklySeries.reduce(0) { $0 + $1.attended }
+                    == (try await TestDatabase.count(
+                        "SELECT sum(attended)::int8 FROM appointment_weekly_stats WHERE organization_id = \(org)",
+                        on: client)))
+
+            // Chatwoot.
+            let c = summary.chatwoot
+            #expect(
+                [c.contacts, c.matched, c.ambiguous, c.unmatched, c.openConversations] == [4, 1, 1, 2, 2] as [Int])
+            #expect(c.patientsContacted30d == 1)
+
+            // Re-engagement list: priority, then score.
+            #expect(summary.reEngagement.priorityPatients.map(\.patientID) == ["p3", "p4", "p2", "p1"])
+            #expect(summary.reEngagement.priorityPatients[0].patientName == "Noa-Lee \(ReportFixture.hebrewName)")
+            #expect(summary.reEngagement.priorityPatients[3].patientName == "\(ReportFixture.awkwardName) O'Brien")
+            #expect(summary.reEngagement.priorityPatients[1].daysSinceLastContact == 13)
+
+            // Sync health.
+            let s = summary.sync
+            #expect([s.totalSyncs, s.successfulSyncs, s.failedSyncs] == [2, 1, 1] as [Int])
+            #expect(s.averageSyncDurationSeconds == 45)
+            #expect(s.sources.map(\.source) == ["chatwoot", "clerk", "cliniko"])
+            #expect(s.sources.map(\.quarantined) == [1, 0, 2])
+            #expect(s.sources.map(\.quarantinedLastRun) == [0, 0, 2])
+            #expect(s.sources.map(\.recordsReadLastRun) == [10, 0, 90])
+            #expect(s.sources[2].lastSuccessAt == Date(timeIntervalSince1970: 1_776_214_800))
+            #expect(s.recentSyncs.first?.runID == ReportFixture.runID)
+            #expect(s.recentSyncs.first?.recordsSuccess == 98)
+
+            // The original dashboard's fields.
+            let d = summary.dashboard
+            #expect(
+                [
+                    d.totalPatients, d.activePatients, d.patientsWithUpcoming, d.patientsWithRecent,
+                    d.totalUpcomingAppointments, d.totalRecentAppointments, d.totalAllAppointments, d.syncedPatients,
+                ] == [4, 2, 3, 1, 3, 1, 6, 4] as [Int])
+            #expect(d.engagementRate == 50)
+            #expect(d.syncPercentage == 100)
+            #expect(d.integrationStatus == "active")
+            #expect(d.generatedAt == asOf)
+            #expect(summary.generatedAt == asOf)
+        }
+    }
+
+    @Test("files validate against the schema, hold no external reference and escape every text")
+    func filesAreValidAndSafe() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let output = Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: output) }
+            let generator = ReportGenerator(configuration: .init(outputDirectory: output))
+            var summaries: [OrganizationSummary] = []
+            for organization in [ReportFixture.organization, ReportFixture.other] {
+                let files = try await generator.generate(
+                    organization: organization, asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+                summaries.append(files.summary)
+            }
+            try generator.writeIndex(summaries: summaries, asOf: ReportFixture.asOf)
+
+            let validator = try JSONSchemaValidator(contentsOf: Self.schemaURL)
+            for organization in [ReportFixture.organization, ReportFixture.other] {
+                let data = try Data(contentsOf: output.appendingPathComponent("\(organization)/summary.json"))
+                let problems = validator.validate(try JSONSerialization.jsonObject(with: data))
+                #expect(problems.isEmpty, "\(organization): \(problems)")
+                let decoded = try ReportJSON.makeDecoder().decode(OrganizationSummary.self, from: data)
+                #expect(decoded.organization.organizationID == organization)
+                #expect(decoded.schemaVersion == 1)
+            }
+
+            let patients = try ReportJSON.makeDecoder().decode(
+                PatientActivityExport.self,
+                from: Data(contentsOf: output.appendingPathComponent("\(ReportFixture.organization)/patients.json")))
+            #expect(patients.patients.map(\.patientID) == ["p1", "p2", "p3", "p4"])
+            #expect(patients.patients[0].lifetimeValue == 120.5)
+            #expect(patients.patients[0].nextAppointmentType == nil)
+
+            let index = try ReportJSON.makeDecoder().decode(
+                ReportIndex.self, from: Data(contentsOf: output.appendingPathComponent("index.json")))
+            #expect(index.organizations.map(\.organizationID) == [ReportFixture.organization, ReportFixture.other])
+            #expect(index.organizations[0].totalPatients == 4)
+
+            let report = try String(
+                contentsOf: output.appendingPathComponent("\(ReportFixture.organization)/report.html"), encoding: .utf8)
+            let indexHTML = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+            for html in [report, indexHTML] {
+                #expect(!html.lowercased().contains("http://"))
+                #expect(!html.lowercased().contains("https://"))
+                #expect(!html.lowercased().contains("<script"))
+                #expect(!html.lowercased().contains("src="))
+                #expect(html.contains("@media print"))
+            }
+            #expect(
+                report.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Zoë&#39; 🦘 O&#39;Brien"))
+            #expect(report.contains("Ali \(ReportFixture.rtlName)"))
+            #expect(report.contains("Noa-Lee \(ReportFixture.hebrewName)"))
+            #expect(report.contains("Bondi &lt;Physio&gt; &amp; Co"))
+            #expect(report.contains("Initial &lt;consult&gt;"))
+            #expect(!report.contains("Other clinic"))
+            #expect(indexHTML.contains("Bondi &lt;Physio&gt; &amp; Co"))
+            #expect(indexHTML.contains("href=\"\(ReportFixture.organization)/report.html\""))
+            // Every chart has a text alternative and a table beneath it.
+            for chart in ["activity", "risk", "weekly", "types", "sync"] {
+                #expect(report.contains("<figure id=\"\(chart)\">"), "\(chart)")
+                #expect(report.contains("<desc id=\"\(chart)-desc\">"), "\(chart)")
+            }
+            #expect(report.components(separatedBy: "<figcaption>").count == 6)
+            // Dates in the organization's zone: as of 12:00 in Sydney, not 02:00 UTC.
+            #expect(report.contains("Figures as of 2026-04-15 12:00 (Australia/Sydney)"))
+        }
+    }
+
+    @Test("the same warehouse and as-of give byte-identical files with owner-only modes")
+    func reproducibleAndPrivate() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let first = Self.temporaryDirectory()
+            let second = Self.temporaryDirectory()
+            defer {
+                try? FileManager.default.removeItem(at: first)
+                try? FileManager.default.removeItem(at: second)
+            }
+            for output in [first, second, first] {
+                let generator = ReportGenerator(configuration: .init(outputDirectory: output))
+                try await generator.generate(
+                    organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
+                    client: client, logger: logger)
+                try await generator.writeIndex(
+                    organizations: [ReportFixture.organization], asOf: ReportFixture.asOf, client: client,
+                    logger: logger)
+            }
+            let names = [
+                "index.json", "index.html", "\(ReportFixture.organization)/summary.json",
+                "\(ReportFixture.organization)/patients.json", "\(ReportFixture.organization)/report.html",
+            ]
+            for name in names {
+                let a = try Data(contentsOf: first.appendingPathComponent(name))
+                let b = try Data(contentsOf: second.appendingPathComponent(name))
+                #expect(a == b, "\(name)")
+                let attributes = try FileManager.default.attributesOfItem(
+                    atPath: first.appendingPathComponent(name).path)
+                #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "\(name)")
+            }
+            for folder in [first, first.appendingPathComponent(ReportFixture.organization)] {
+                let attributes = try FileManager.default.attributesOfItem(atPath: folder.path)
+                #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700, "\(folder.lastPathComponent)")
+            }
+            // No temporary file is left behind.
+            let leftovers = try FileManager.default.contentsOfDirectory(
+                atPath: first.appendingPathComponent(ReportFixture.organization).path)
+            #expect(leftovers.sorted() == ["patients.json", "report.html", "summary.json"])
+            let summary = try String(
+                contentsOf: first.appendingPathComponent("\(ReportFixture.organization)/summary.json"), encoding: .utf8)
+            #expect(summary.contains("\"generated_at\" : \"2026-04-15T02:00:00Z\""))
+            #expect(summary.contains("\"run_id\" : \"6F9D2C1E-3B4A-4C5D-8E7F-0A1B2C3D4E5F\""))
+        }
+    }
+
+    @Test("an unknown or malformed organization is refused")
+    func refusesBadOrganizations() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            let generator = ReportGenerator(configuration: .init(outputDirectory: Self.temporaryDirectory()))
+            let missing = await #expect(throws: ReportError.self) {
+                try await generator.generate(
+                    organization: "org_missing", asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+            }
+            #expect(missing?.code == .organizationNotFound)
+            let traversal = await #expect(throws: ReportError.self) {
+                try await generator.generate(
+                    organization: "org_../../etc", asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+            }
+            #expect(traversal?.code == .invalidOrganizationID)
+        }
+    }
+}
+
+@Suite("HTMLText")
+struct HTMLTextTests {
+    @Test("escapes markup and quotes and leaves other text alone")
+    func escapes() {
+        #expect(
+            HTMLText.escape("<a href=\"x\">Tom & 'Jerry'</a>")
+                == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
+        #expect(HTMLText.escape("🦘 مريم שָׁלוֹם") == "🦘 مريم שָׁלוֹם")
+    }
+
+    @Test("formats local dates in the given zone")
+    func localDates() {
+        let sydney = LocalDateFormatter(timeZoneIdentifier: "Australia/Sydney")
+        #expect(sydney.dateTime(ReportFixture.asOf) == "2026-04-15 12:00")
+        #expect(LocalDateFormatter(timeZoneIdentifier: "Not/AZone").dateTime(ReportFixture.asOf) == "2026-04-15 02:00")
+        #expect(sydney.day(nil) == "–")
+    }
+}
