@@ -22,13 +22,15 @@ struct RoutIQ: AsyncParsableCommand {
     )
 
     static func main() async {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
         do {
             var command = try parseAsRoot()
+            let format = (command as? any LoggingCommand)?.options.logFormat ?? .text
+            LoggingSystem.bootstrap { label in
+                switch format {
+                case .text: StreamLogHandler.standardError(label: label)
+                case .json: JSONLogHandler(label: label)
+                }
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -1,6 +1,16 @@
 import ArgumentParser
 import Logging
 
+/// How log lines are written to standard error.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text, json
+}
+
+/// A command whose shared options decide how `main` sets up logging.
+protocol LoggingCommand {
+    var options: GlobalOptions { get }
+}
+
 /// Options every command accepts.
 struct GlobalOptions: ParsableArguments {
     @Option(
@@ -11,6 +21,14 @@ struct GlobalOptions: ParsableArguments {
         )
     )
     var logLevel: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Log line format: text (human-readable) or json (one JSON object per event, for log collectors).",
+            valueName: "format"
+        )
+    )
+    var logFormat: LogFormat = .text
 
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
@@ -27,3 +45,17 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 }
+
+extension RoutIQ.Run: LoggingCommand {}
+extension RoutIQ.Report: LoggingCommand {}
+extension RoutIQ.History: LoggingCommand {}
+extension RoutIQ.DB.Start: LoggingCommand {}
+extension RoutIQ.DB.Stop: LoggingCommand {}
+extension RoutIQ.DB.Status: LoggingCommand {}
+extension RoutIQ.DB.Migrate: LoggingCommand {}
+extension RoutIQ.DB.ConnectionURL: LoggingCommand {}
+extension RoutIQ.Orgs.Add: LoggingCommand {}
+extension RoutIQ.Orgs.List: LoggingCommand {}
+extension RoutIQ.Orgs.Show: LoggingCommand {}
+extension RoutIQ.Orgs.SetCredential: LoggingCommand {}
+extension RoutIQ.Orgs.RemoveCredential: LoggingCommand {}
