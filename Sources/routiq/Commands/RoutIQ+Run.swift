@@ -49,6 +49,15 @@ extension RoutIQ {
         @Flag(help: "Validate, resolve organizations and credentials, print the plan, and stop.")
         var dryRun = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Fail an organization when more records than this are rejected: a count (100) or a share (5%); "
+                    + "overrides the load stage's max_rejects (10% by default).",
+                valueName: "limit"
+            )
+        )
+        var maxRejects: String?
+
         @Option(help: ArgumentHelp("Write the run's figures as JSON to this file.", valueName: "file"))
         var metricsJSON: String?
 
@@ -62,6 +71,9 @@ extension RoutIQ {
                 throw ValidationError(
                     "'\(organization)' is not a well-formed organization id (expected \(OrganizationID.formatDescription))"
                 )
+            }
+            if let maxRejects, RejectLimit.parse(maxRejects) == nil {
+                throw ValidationError("--max-rejects must be a count such as 100 or a percentage such as 5%")
             }
             if let asOf, Self.parseInstant(asOf) == nil {
                 throw ValidationError("--as-of must be an ISO-8601 instant such as 2026-03-01T00:00:00Z")
@@ -80,11 +92,13 @@ extension RoutIQ {
             let started = ContinuousClock.now
             let runID = UUID()
             let context = DatabaseContext(environment: environment)
-            let execution = PipelineRun(
+            var configured = PipelineRun(
                 definition: definition, runID: runID, asOf: asOf.flatMap(Self.parseInstant), forceFull: full,
                 concurrency: concurrency, isDryRun: dryRun, onlyOrganizations: organizations, actor: environment.actor,
                 logger: logger
             )
+            configured.maxRejects = maxRejects.flatMap(RejectLimit.parse)
+            let execution = configured
             let outcomes: [OrganizationOutcome] = try await CommandFailure.reporting {
                 try await context.withMigratedDatabase(logger: logger) { client in
                     let vault = try context.vault()

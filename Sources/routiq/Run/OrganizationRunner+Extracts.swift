@@ -335,6 +335,7 @@ extension OrganizationRunner {
         case let error as DatabaseError: return error.description
         case is PSQLError: return "a database statement failed (see the server log)"
         case is CancellationError: return "cancelled"
+        case let error as RejectLimitExceeded: return error.description
         default: return String(describing: type(of: error))
         }
     }

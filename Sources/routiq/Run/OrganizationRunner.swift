@@ -26,6 +26,8 @@ struct OrganizationRunner: Sendable {
     let runID: UUID
     let asOf: Date
     let forceFull: Bool
+    /// `--max-rejects`, overriding the load stage's `max_rejects`.
+    var maxRejects: LoadSettings.RejectLimit? = nil
     let startedBy: String
     let host: String
     let overrides: Overrides
@@ -157,6 +159,11 @@ struct OrganizationRunner: Sendable {
                     "routiq.duration_ms": "\(Int((ContinuousClock.now - stageStart).seconds * 1000))",
                 ]
             )
+        }
+        let limit = RejectLimit(limit: maxRejects ?? definition.load?.maxRejects ?? LoadSettings().maxRejects)
+        let totals = Self.totals(of: figures)
+        if let violation = limit.violation(rejected: totals.quarantined, read: totals.read) {
+            throw RejectLimitExceeded(description: violation + "; nothing of this run was kept (see the sources' data)")
         }
         let state = SyncStateStore(organization: organization.id)
         for mark in marks {

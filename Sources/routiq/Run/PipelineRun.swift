@@ -15,6 +15,8 @@ struct PipelineRun: Sendable {
     /// The instant scoring uses; the run's start (or the sandbox's present) when `nil`.
     var asOf: Date?
     var forceFull: Bool
+    /// `--max-rejects`, overriding the pipeline's `max_rejects`.
+    var maxRejects: LoadSettings.RejectLimit? = nil
     var concurrency: Int
     var isDryRun: Bool
     /// `--org`: only these organizations (they must be covered by the pipeline).
@@ -89,11 +91,12 @@ struct PipelineRun: Sendable {
             var pending = selected[...]
             func startNext() {
                 guard let organization = pending.popFirst() else { return }
-                let runner = OrganizationRunner(
+                var runner = OrganizationRunner(
                     organization: organization, definition: definition, runID: runID, asOf: asOf, forceFull: forceFull,
                     startedBy: actor, host: host, overrides: registration?.overrides(for: organization.id) ?? .init(),
                     client: client, credentials: credentials, httpClient: HTTPClient.shared, stop: stop, logger: logger
                 )
+                runner.maxRejects = maxRejects
                 group.addTask { await runner.run() }
             }
             for _ in 0..<min(concurrency, pending.count) { startNext() }
