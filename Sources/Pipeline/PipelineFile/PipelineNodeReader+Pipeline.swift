@@ -177,7 +177,7 @@ extension PipelineNodeReader {
         settings.organizations = section.integer("organizations", default: 3, range: 1...100)
         settings.patients = section.integer("patients", default: 2_000, range: 1...1_000_000)
         if let (text, location) = section.string("now"), text != "start_of_day" {
-            if let instant = Self.parseInstant(text) {
+            if let instant = Instant.parse(text) {
                 settings.now = .instant(instant)
             } else {
                 error(
@@ -191,12 +191,5 @@ extension PipelineNodeReader {
     static func isPlausibleEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
-    }
-
-    static func parseInstant(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 }

@@ -40,7 +40,7 @@ extension RoutIQ {
                     "'\(organization)' is not a well-formed organization id (expected \(OrganizationID.formatDescription))"
                 )
             }
-            if let asOf, Run.parseInstant(asOf) == nil {
+            if let asOf, Instant.parse(asOf) == nil {
                 throw ValidationError("--as-of must be an ISO-8601 instant such as 2026-03-01T00:00:00Z")
             }
         }
@@ -48,7 +48,7 @@ extension RoutIQ {
         func run() async throws {
             let environment = RuntimeEnvironment()
             let logger = options.makeLogger(environment: environment)
-            let fixedAsOf = asOf.flatMap(Run.parseInstant)
+            let fixedAsOf = asOf.flatMap(Instant.parse)
             let generator = ReportGenerator(
                 configuration: .init(outputDirectory: URL(fileURLWithPath: output, isDirectory: true))
             )

@@ -75,7 +75,7 @@ extension RoutIQ {
             if let maxRejects, RejectLimit.parse(maxRejects) == nil {
                 throw ValidationError("--max-rejects must be a count such as 100 or a percentage such as 5%")
             }
-            if let asOf, Self.parseInstant(asOf) == nil {
+            if let asOf, Instant.parse(asOf) == nil {
                 throw ValidationError("--as-of must be an ISO-8601 instant such as 2026-03-01T00:00:00Z")
             }
         }
@@ -93,7 +93,7 @@ extension RoutIQ {
             let runID = UUID()
             let context = DatabaseContext(environment: environment)
             var configured = PipelineRun(
-                definition: definition, runID: runID, asOf: asOf.flatMap(Self.parseInstant), forceFull: full,
+                definition: definition, runID: runID, asOf: asOf.flatMap(Instant.parse), forceFull: full,
                 concurrency: concurrency, isDryRun: dryRun, onlyOrganizations: organizations, actor: environment.actor,
                 logger: logger
             )
@@ -146,13 +146,6 @@ extension RoutIQ {
                 }
                 return []
             }
-        }
-
-        static func parseInstant(_ text: String) -> Date? {
-            let formatter = ISO8601DateFormatter()
-            if let date = formatter.date(from: text) { return date }
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return formatter.date(from: text)
         }
     }
 }

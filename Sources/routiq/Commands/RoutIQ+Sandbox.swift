@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Pipeline
 import Sandbox
 
 extension RoutIQ {
@@ -64,11 +65,6 @@ extension RoutIQ {
         /// Builds the sandbox configuration from the flags.
         ///
         /// - Throws: `ValidationError` for an unreadable `--now`, `--faults` or `--rate-limit`.
-        static func startOfCurrentUTCDay() -> Date {
-            let seconds = Date().timeIntervalSince1970
-            return Date(timeIntervalSince1970: seconds - seconds.truncatingRemainder(dividingBy: 86_400))
-        }
-
         func makeConfiguration() throws -> SandboxServer.Configuration {
             var configuration = SandboxServer.Configuration(
                 host: host, port: port, seed: seed, organizationCount: orgs, patientsPerOrganization: patients,
@@ -80,7 +76,7 @@ extension RoutIQ {
                 }
                 configuration.now = date
             } else {
-                configuration.now = Self.startOfCurrentUTCDay()
+                configuration.now = Instant.startOfUTCDay(containing: Date())
             }
             do {
                 if let faults { configuration.faults = try FaultSpec(parsing: faults) }

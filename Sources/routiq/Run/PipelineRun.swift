@@ -35,8 +35,7 @@ struct PipelineRun: Sendable {
         let now: Date
         switch sandbox.now {
         case .startOfDay:
-            let seconds = Date().timeIntervalSince1970
-            now = Date(timeIntervalSince1970: seconds - seconds.truncatingRemainder(dividingBy: 86_400))
+            now = Instant.startOfUTCDay(containing: Date())
         case .instant(let instant):
             now = instant
         }
