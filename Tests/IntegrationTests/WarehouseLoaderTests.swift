@@ -29,16 +29,25 @@ struct WarehouseLoaderTests {
     static func load(
         _ rows: [(String, String, Date)],
         reconcile: Bool = false,
+        quarantined: [String] = [],
         client: PostgresClient
     ) async throws -> MergeCounts {
         let logger = TestDatabase.logger
         let loader = WarehouseLoader(organization: organization)
+        let runID = UUID()
         return try await client.withTransaction(logger: logger) { connection in
             try await loader.prepareStaging(.businesses, on: connection, logger: logger)
             try await loader.stage(encode(rows), into: .businesses, on: connection, logger: logger)
+            try await QuarantineWriter(organization: organization, runID: runID).write(
+                quarantined.map {
+                    QuarantineWriter.Entry(
+                        source: "cliniko", resource: "businesses", sourceID: $0, reason: "bad", raw: "{}")
+                },
+                on: connection, logger: logger)
             var counts = try await loader.merge(.businesses, on: connection, logger: logger)
             if reconcile {
-                counts.removed = try await loader.markUnstagedRemoved(.businesses, on: connection, logger: logger)
+                counts.removed = try await loader.markUnstagedRemoved(
+                    .businesses, sparingQuarantined: (runID, "businesses"), on: connection, logger: logger)
             }
             return counts
         }
@@ -71,6 +80,12 @@ struct WarehouseLoaderTests {
                 "rows are never deleted")
 
             #expect(try await Self.load([("3", "East", t)], client: client) == MergeCounts(staged: 1, updated: 1))
+
+            // A full fetch that returned row 2 only in a form that had to be quarantined does not remove it.
+            #expect(
+                try await Self.load(
+                    [("1", "North", t), ("3", "East", t)], reconcile: true, quarantined: ["2"], client: client)
+                    == MergeCounts(staged: 2, unchanged: 2))
             #expect(
                 try await TestDatabase.count(
                     "SELECT count(*)::int FROM businesses WHERE removed_at IS NULL", on: client) == 3)

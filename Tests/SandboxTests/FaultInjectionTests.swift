@@ -104,6 +104,23 @@ struct FaultInjectionTests {
         }
     }
 
+    @Test("A malformed record: the page's first record has no readable created_at, the others are intact")
+    func corrupt() async throws {
+        try await SandboxHarness.with(faults: try FaultSpec(parsing: "corrupt:@2")) { sandbox in
+            let clean =
+                try await sandbox.cliniko("/patients?per_page=20").object()["patients"] as? [[String: Any]] ?? []
+            let faulted =
+                try await sandbox.cliniko("/patients?per_page=20").object()["patients"] as? [[String: Any]] ?? []
+            #expect(clean.count == 20 && faulted.count == 20)
+            #expect(faulted[0]["created_at"] as? String == "not a timestamp")
+            #expect("\(faulted[0]["id"]!)" == "\(clean[0]["id"]!)")
+            #expect(clean[0]["created_at"] as? String != "not a timestamp")
+            for index in 1..<20 {
+                #expect(faulted[index]["created_at"] as? String == clean[index]["created_at"] as? String)
+            }
+        }
+    }
+
     @Test("Probabilistic faults replay identically with the same seed and differ with another")
     func replay() async throws {
         func run(seed: UInt64) async throws -> [Int] {

@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 public import PostgresNIO
 
@@ -88,12 +89,20 @@ public struct WarehouseLoader: Sendable {
 
     /// Marks every row of the organization that was not staged as removed (never deletes).
     ///
+    /// A record the source did return but that was quarantined in this run is not removed: it still exists, it only
+    /// could not be read this time.
+    ///
     /// - Important: Call only after a **complete** full fetch of the resource: every page arrived. After a partial
     ///   fetch this would mark rows removed that merely were not fetched.
+    /// - Parameters:
+    ///   - quarantined: The run and resource whose quarantined source ids are spared.
     /// - Returns: How many rows were newly marked removed.
-    public func markUnstagedRemoved(_ table: WarehouseTable, on connection: PostgresConnection, logger: Logger)
-        async throws -> Int
-    {
+    public func markUnstagedRemoved(
+        _ table: WarehouseTable,
+        sparingQuarantined quarantined: (runID: UUID, resource: String),
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Int {
         let sql = """
             WITH removed AS (
                 UPDATE \(table.name) AS t SET removed_at = now()
@@ -102,12 +111,19 @@ public struct WarehouseLoader: Sendable {
                       SELECT 1 FROM \(table.stagingName) s
                       WHERE s.organization_id = t.organization_id AND s.\(table.keyColumn) = t.\(table.keyColumn)
                   )
+                  AND NOT EXISTS (
+                      SELECT 1 FROM quarantine q
+                      WHERE q.organization_id = t.organization_id AND q.run_id = $2 AND q.resource = $3
+                        AND q.source_id = t.\(table.keyColumn)::text
+                  )
                 RETURNING 1
             )
             SELECT count(*)::int FROM removed
             """
         var bindings = PostgresBindings()
         bindings.append(organization)
+        bindings.append(quarantined.runID)
+        bindings.append(quarantined.resource)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         for try await (count) in rows.decode(Int.self) { return count }
         return 0

@@ -94,6 +94,17 @@ struct ClinikoAPI: Sendable {
             .init(organization: index, label: "cliniko:\(profiles[index].clerkID)", rateKey: "cliniko:\(body)"))
     }
 
+    /// One record's JSON with its `created_at` replaced by text that is no timestamp (the `corrupt` fault).
+    static func corrupted(_ encoder: ClinikoEncoder, _ resource: ClinikoResource, row: Int) -> [UInt8] {
+        var single = JSONWriter(capacity: 2048)
+        encoder.encode(resource, row: row, into: &single)
+        let json = String(decoding: single.bytes, as: UTF8.self)
+        guard let range = json.range(of: #""created_at":"[^"]*""#, options: .regularExpression) else {
+            return single.bytes
+        }
+        return Array(json.replacingCharacters(in: range, with: #""created_at":"not a timestamp""#).utf8)
+    }
+
     static func hasContactEmail(_ agent: String) -> Bool {
         guard let at = agent.firstIndex(of: "@") else { return false }
         let local = agent[..<at].split(whereSeparator: { " (<".contains($0) }).last ?? ""
@@ -128,9 +139,13 @@ struct ClinikoAPI: Sendable {
             writer.beginObject()
             writer.key(resource.listKey)
             writer.beginArray()
-            for row in rows {
+            for (index, row) in rows.enumerated() {
                 writer.element()
-                encoder.encode(resource, row: row, into: &writer)
+                if index == 0, fault?.kind == .corrupt {
+                    writer.rawBytes(Self.corrupted(encoder, resource, row: row))
+                } else {
+                    encoder.encode(resource, row: row, into: &writer)
+                }
             }
             writer.endArray()
             writer.key("total_entries")

@@ -18,4 +18,7 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable {
     case duplicate
     /// After a Cliniko list page is served, the first record of the next page is changed (`updated_at` bumped).
     case change
+    /// A Cliniko list page whose first record is malformed (`created_at` is not a timestamp), as a buggy upstream
+    /// might serve it; the rest of the page is intact.
+    case corrupt
 }

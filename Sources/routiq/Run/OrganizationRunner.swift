@@ -72,6 +72,13 @@ struct OrganizationRunner: Sendable {
                         outcome.resources = resources
                         outcome.totals = Self.totals(of: resources)
                         outcome.status = .succeeded
+                        logger.info(
+                            "organization committed",
+                            metadata: [
+                                "routiq.inserted": "\(outcome.totals.inserted)",
+                                "routiq.updated": "\(outcome.totals.updated)",
+                                "routiq.quarantined": "\(outcome.totals.quarantined)",
+                            ])
                     } catch {
                         let message = Self.safeMessage(for: error)
                         outcome.message = message
@@ -179,6 +186,7 @@ struct OrganizationRunner: Sendable {
             stats: stats,
             error: nil, on: connection, logger: logger
         )
+        logger.debug("committing")
         return figures
     }
 }

@@ -24,9 +24,16 @@ struct PipelineRun: Sendable {
     var actor: String
     /// Set by SIGINT/SIGTERM: organizations stop at their next checkpoint and roll back.
     var stop = StopRequest()
+    /// A sandbox that is already running (tests that advance or fault it between runs); when `nil`, a pipeline with a
+    /// `sandbox:` section starts its own in-process sandbox.
+    var runningSandbox: SandboxEndpoints? = nil
     var logger: Logger
 
     func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
+        if let runningSandbox {
+            let present = asOf ?? Instant.parse(runningSandbox.now) ?? Date()
+            return try await run(against: runningSandbox, asOf: present, client: client, vault: vault)
+        }
         guard let sandbox = definition.sandbox else {
             let asOf = asOf ?? Date()
             let outcomes = try await runOrganizations(asOf: asOf, client: client, vault: vault, registration: nil)
@@ -46,14 +53,19 @@ struct PipelineRun: Sendable {
         var sandboxLogger = logger
         if sandboxLogger.logLevel > .debug { sandboxLogger.logLevel = .warning }
         return try await withRunningSandbox(configuration: configuration, logger: sandboxLogger) { endpoints in
-            let registration = SandboxRegistration(endpoints: endpoints, client: client, vault: vault, actor: actor)
-            try await registration.register(logger: logger)
             logger.info("in-process sandbox ready", metadata: ["routiq.orgs": "\(endpoints.organizations.count)"])
-            let outcomes = try await runOrganizations(
-                asOf: asOf ?? now, client: client, vault: vault, registration: registration
-            )
-            return await writeReports(outcomes, asOf: asOf ?? now, client: client)
+            return try await run(against: endpoints, asOf: asOf ?? now, client: client, vault: vault)
         }
+    }
+
+    /// Registers the sandbox's organizations and credentials, then runs them against it.
+    private func run(against endpoints: SandboxEndpoints, asOf: Date, client: PostgresClient, vault: CredentialVault)
+        async throws -> [OrganizationOutcome]
+    {
+        let registration = SandboxRegistration(endpoints: endpoints, client: client, vault: vault, actor: actor)
+        try await registration.register(logger: logger)
+        let outcomes = try await runOrganizations(asOf: asOf, client: client, vault: vault, registration: registration)
+        return await writeReports(outcomes, asOf: asOf, client: client)
     }
 
     /// The `report:` stages, after every organization's data committed.

@@ -40,6 +40,7 @@ struct ReportStage: Sendable {
             var summaries: [OrganizationSummary] = []
             for index in outcomes.indices where outcomes[index].status == .succeeded {
                 let organization = outcomes[index].organization
+                logger.debug("writing reports", metadata: ["routiq.org": "\(organization)"])
                 do {
                     let files = try await generator.generate(
                         organization: organization, asOf: asOf, runID: runID, client: client, logger: logger

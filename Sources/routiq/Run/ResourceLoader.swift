@@ -87,14 +87,32 @@ struct ResourceLoader: Sendable {
                 )
             }
             if let mark = page.highWaterMark, mark > (highWaterMark ?? .distantPast) { highWaterMark = mark }
+            logger.debug(
+                "page staged",
+                metadata: [
+                    "routiq.resource": "\(resource)", "routiq.page": "\(page.pageNumber)",
+                    "routiq.rows": "\(encoder.rowCount)",
+                ])
         }
         figures.complete = true
+        if figures.quarantined > 0 {
+            // A quarantined record's own timestamp is unknown, so moving the cursor past it could skip it for good:
+            // keep the resource's cursor where it was, and the next run reads the record again.
+            highWaterMark = nil
+        }
         let counts = try await loader.merge(table, on: connection, logger: logger)
         figures.inserted = counts.inserted
         figures.updated = counts.updated
         figures.unchanged = counts.unchanged
+        logger.debug(
+            "resource merged",
+            metadata: [
+                "routiq.resource": "\(resource)", "routiq.inserted": "\(counts.inserted)",
+                "routiq.updated": "\(counts.updated)", "routiq.unchanged": "\(counts.unchanged)",
+            ])
         if reconcile {
-            figures.removed = try await loader.markUnstagedRemoved(table, on: connection, logger: logger)
+            figures.removed = try await loader.markUnstagedRemoved(
+                table, sparingQuarantined: (runID, resource), on: connection, logger: logger)
         }
         // Fresh statistics, so the matching and scoring queries later in this transaction plan well.
         try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(table.name)"), logger: logger)

@@ -1,0 +1,218 @@
+import Foundation
+import Load
+import PostgresNIO
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Kills the real `routiq` process with SIGKILL at many points of a run — while pages are staged with COPY, while
+/// resources merge, while contacts match and patients are scored, just before and just after commits, and while
+/// reports are written — and checks after every kill that each organization's data is either untouched or
+/// exactly a complete run's; then the next run converges to the checksum of a run that was never interrupted.
+@Suite("crash safety: SIGKILL at any point never leaves partial data")
+struct CrashSafetyTests {
+    /// Where a kill is aimed: the `count`-th log event with this message, then a short random delay.
+    struct KillPoint: CustomStringConvertible {
+        var message: String
+        var count: Int
+        var description: String { "\(message) #\(count)" }
+    }
+
+    /// At least 20 points across extract and COPY, merge, derive, commit and reports, shuffled into the runs.
+    static let killPoints: [KillPoint] =
+        [
+            ("page staged", [1, 3, 7, 12, 20, 30, 45, 60, 90]), ("resource merged", [1, 2, 5, 9, 14]),
+            ("contacts matched", [1, 2]), ("patients scored", [1, 2]), ("committing", [1, 2]),
+            ("organization committed", [1]), ("in-process sandbox ready", [1]), ("writing reports", [1, 2]),
+        ]
+        .flatMap { message, counts in counts.map { KillPoint(message: message, count: $0) } }
+
+    @Test("a run killed at 24 points never leaves partial data, and the next run converges")
+    func sigkillAnywhere() async throws {
+        let runner = try ChildRunner()
+        defer { runner.cleanUp() }
+
+        let reference = try await TestDatabase.withFreshDatabase { client, endpoint in
+            let result = try await runner.run(database: endpoint, killAt: nil)
+            #expect(result.exitStatus == 0, "an uninterrupted run succeeds: \(result.lastLines)")
+            var perOrganization: [String: WarehouseChecksum] = [:]
+            for organization in try await Self.organizations(on: client) {
+                perOrganization[organization] = try await WarehouseChecksum.compute(
+                    on: client, organization: organization)
+            }
+            return (whole: try await WarehouseChecksum.compute(on: client), organizations: perOrganization)
+        }
+        #expect(reference.organizations.count == 2)
+
+        try await TestDatabase.withFreshDatabase { client, endpoint in
+            var generator = SystemRandomNumberGenerator()
+            var killed = 0
+            var states: Set<String> = []
+            for point in Self.killPoints.shuffled(using: &generator) {
+                let result = try await runner.run(database: endpoint, killAt: point)
+                if result.wasKilled { killed += 1 }
+                // Every organization is either as before this run or exactly as a complete run leaves it.
+                for (organization, complete) in reference.organizations {
+                    let now = try await WarehouseChecksum.compute(on: client, organization: organization)
+                    states.insert(now.isEmpty ? "untouched" : now == complete ? "complete" : "partial")
+                    #expect(
+                        now.isEmpty || now == complete,
+                        "after a kill at \(point), \(organization) is partial in \(now.differences(from: complete))")
+                }
+            }
+            #expect(killed >= 20, "only \(killed) runs were killed while running")
+            #expect(
+                states.isSuperset(of: ["untouched", "complete"]), "kills hit both before and after commits: \(states)")
+
+            let final = try await runner.run(database: endpoint, killAt: nil)
+            #expect(final.exitStatus == 0, "the run after the kills succeeds: \(final.lastLines)")
+            let converged = try await WarehouseChecksum.compute(on: client)
+            #expect(converged == reference.whole, "differs in \(converged.differences(from: reference.whole))")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM sync_runs WHERE status = 'running'", on: client) == 0,
+                "runs left behind by killed processes are closed")
+        }
+    }
+
+    static func organizations(on client: PostgresClient) async throws -> [String] {
+        var result: [String] = []
+        let rows = try await client.query("SELECT organization_id FROM organizations", logger: TestDatabase.logger)
+        for try await (id) in rows.decode(String.self) { result.append(id) }
+        return result
+    }
+}
+
+/// Runs the built `routiq` executable on a small pinned demo pipeline, optionally killing it at a log event.
+struct ChildRunner: Sendable {
+    struct Result: Sendable {
+        var exitStatus: Int32
+        var wasKilled: Bool
+        var lastLines: [String]
+    }
+
+    let executable: URL
+    let folder: URL
+    let pipeline: URL
+
+    init() throws {
+        // The test bundle sits next to the package's executables in the build folder.
+        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        let candidates = [
+            buildFolder.appendingPathComponent("routiq"),
+            buildFolder.deletingLastPathComponent().appendingPathComponent("routiq"),
+            buildFolder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("routiq"),
+        ]
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
+        else {
+            throw ChildRunnerError(
+                "the routiq executable was not found next to the tests (looked at \(candidates.map(\.path))); "
+                    + "`swift test` builds it — run `swift build` first when running a test binary by hand")
+        }
+        self.executable = executable
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("routiq-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        pipeline = folder.appendingPathComponent("crash.yml")
+        let yaml = """
+            version: 1
+            name: crash-safety
+            organizations: all
+            timezone_from: organization
+            sandbox:
+              seed: 7
+              organizations: 2
+              patients: 120
+              now: 2026-03-01T00:00:00Z
+            http:
+              contact_email: tests@routiq.invalid
+            stages:
+              - extract: cliniko
+                resources: [patients, individual_appointments, appointment_types, practitioners, businesses]
+                per_page: 25
+                requests_per_minute: 100000
+              - extract: chatwoot
+                resources: [contacts, conversations, messages]
+                requests_per_minute: 100000
+              - extract: clerk
+                requests_per_minute: 100000
+              - transform: normalize_phones
+              - transform: match_contacts
+              - load: postgres
+              - transform: score_activity
+              - transform: aggregate_appointments
+              - report: json
+                output: \(folder.appendingPathComponent("output").path)
+              - report: html
+                output: \(folder.appendingPathComponent("output").path)
+
+            """
+        try yaml.write(to: pipeline, atomically: true, encoding: .utf8)
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Runs `routiq run` against `database`; with a kill point, sends SIGKILL a few milliseconds after the point's
+    /// log event (if the process gets that far).
+    func run(database: DatabaseEndpoint, killAt point: CrashSafetyTests.KillPoint?) async throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["run", pipeline.path, "--log-level", "debug", "--log-format", "json"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = database.url
+        environment["CREDENTIALS_ENCRYPTION_KEY"] = Data(repeating: 7, count: 32).base64EncodedString()
+        environment["ROUTIQ_HOME"] = folder.appendingPathComponent("home").path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let pid = process.processIdentifier
+        let delay = UInt32.random(in: 0...20_000)
+
+        // Read the log lines on a thread of their own: reading blocks.
+        let lines = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<[String], any Error>) in
+            Thread.detachNewThread {
+                var seen = 0
+                var sent = false
+                var buffer = Data()
+                var last: [String] = []
+                let handle = errors.fileHandleForReading
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    buffer.append(chunk)
+                    while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                        let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                        buffer.removeSubrange(buffer.startIndex...newline)
+                        last.append(line)
+                        if last.count > 8 { last.removeFirst() }
+                        guard let point, !sent, line.contains("\"message\":\"\(point.message)\"") else { continue }
+                        seen += 1
+                        if seen == point.count {
+                            usleep(delay)
+                            kill(pid, SIGKILL)
+                            sent = true
+                        }
+                    }
+                }
+                continuation.resume(returning: last)
+            }
+        }
+        process.waitUntilExit()
+        let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+        return Result(exitStatus: process.terminationStatus, wasKilled: killed, lastLines: lines)
+    }
+}
+
+struct ChildRunnerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
