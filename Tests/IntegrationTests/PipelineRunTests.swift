@@ -108,6 +108,24 @@ struct PipelineRunTests {
                     "SELECT count(*)::int FROM audit_log WHERE action = 'credential.set'", on: client) == 6,
                 "sandbox credentials are registered once, not on every run")
 
+            // `routiq history --json`: each run record carries its figures per resource and stage, and peak memory.
+            let history = try await RunHistory(client: client).recent(
+                organization: nil, limit: 10, logger: TestDatabase.logger)
+            let document =
+                try JSONSerialization.jsonObject(with: Data(try RoutIQ.History.json(history).utf8)) as? [[String: Any]]
+                ?? []
+            #expect(document.count == 4)
+            let stats = try #require(document.first?["stats"] as? [String: Any])
+            #expect((stats["peakResidentBytes"] as? Int ?? 0) > 1_000_000)
+            #expect(
+                (stats["stages"] as? [[String: Any]])?.map { $0["stage"] as? String } == definition.stages.map(\.id))
+            let resources = stats["resources"] as? [[String: Any]] ?? []
+            #expect(
+                resources.contains {
+                    $0["resource"] as? String == "patients" && ($0["pages"] as? Int ?? 0) > 0
+                        && ($0["requests"] as? Int ?? 0) > 0 && $0["seconds"] is Double
+                }, "\(resources)")
+
             // A full run re-reads everything: nothing changed, nothing is removed.
             let full = try await Self.run(definition, client: client, vault: vault, full: true)
             #expect(

@@ -36,6 +36,8 @@ public struct RunHistory: Sendable {
         public var recordsQuarantined: Int64
         /// Why it failed, if it did (safe to show: no patient data).
         public var error: String?
+        /// The run's figures per resource and stage (the `stats` JSON document; `{}` until it finished).
+        public var stats: String = "{}"
     }
 
     private let client: PostgresClient
@@ -55,7 +57,7 @@ public struct RunHistory: Sendable {
             """
             SELECT run_id, organization_id, pipeline, mode, status, started_by, started_at, finished_at,
                    records_read, records_inserted, records_updated, records_unchanged, records_removed,
-                   records_quarantined, error
+                   records_quarantined, error, stats::text
             FROM sync_runs
             WHERE \(organization)::text IS NULL OR organization_id = \(organization)
             ORDER BY started_at DESC, organization_id
@@ -68,7 +70,7 @@ public struct RunHistory: Sendable {
             let columns = try row.decode(
                 (
                     UUID, String, String, String, String, String, Date, Date?, Int64, Int64, Int64, Int64, Int64, Int64,
-                    String?
+                    String?, String
                 ).self
             )
             entries.append(
@@ -77,7 +79,7 @@ public struct RunHistory: Sendable {
                     status: columns.4,
                     startedBy: columns.5, startedAt: columns.6, finishedAt: columns.7, recordsRead: columns.8,
                     recordsInserted: columns.9, recordsUpdated: columns.10, recordsUnchanged: columns.11,
-                    recordsRemoved: columns.12, recordsQuarantined: columns.13, error: columns.14
+                    recordsRemoved: columns.12, recordsQuarantined: columns.13, error: columns.14, stats: columns.15
                 )
             )
         }

@@ -31,10 +31,7 @@ extension RoutIQ {
                     try await RunHistory(client: $0).recent(organization: org, limit: limit, logger: logger)
                 }
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    encoder.dateEncodingStrategy = .iso8601
-                    print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+                    print(try Self.json(entries))
                     return
                 }
                 guard !entries.isEmpty else {
@@ -58,6 +55,22 @@ extension RoutIQ {
                 }
                 print(table.rendered)
             }
+        }
+
+        /// The entries as a JSON array, each run's `stats` as the JSON object it is rather than as text.
+        static func json(_ entries: [RunHistory.Entry]) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            var objects = try JSONSerialization.jsonObject(with: try encoder.encode(entries)) as? [[String: Any]] ?? []
+            for index in objects.indices {
+                if let text = objects[index]["stats"] as? String,
+                    let stats = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+                {
+                    objects[index]["stats"] = stats
+                }
+            }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+            return String(decoding: data, as: UTF8.self)
         }
     }
 }

@@ -120,6 +120,7 @@ struct OrganizationRunner: Sendable {
         let loader = ResourceLoader(organization: organization.id, runID: runID, stop: stop, logger: logger)
         let normalizer = makeNormalizer()
         var derived = false
+        var stages: [RunStatistics.StageTiming] = []
 
         for stage in definition.stages {
             try stop.check()
@@ -159,11 +160,13 @@ struct OrganizationRunner: Sendable {
                 break
             }
             let added = figures[before...]
+            let seconds = (ContinuousClock.now - stageStart).seconds
+            stages.append(.init(stage: stage.id, seconds: seconds))
             stageLogger.info(
                 "stage finished",
                 metadata: [
                     "routiq.rows": "\(added.reduce(0) { $0 + $1.read })",
-                    "routiq.duration_ms": "\(Int((ContinuousClock.now - stageStart).seconds * 1000))",
+                    "routiq.duration_ms": "\(Int(seconds * 1000))",
                 ]
             )
         }
@@ -180,7 +183,9 @@ struct OrganizationRunner: Sendable {
                 runID: runID, on: connection, logger: logger
             )
         }
-        let stats = String(decoding: try JSONEncoder().encode(["resources": figures]), as: UTF8.self)
+        let statistics = RunStatistics(
+            resources: figures, stages: stages, peakResidentBytes: RunStatistics.peakResidentBytes)
+        let stats = String(decoding: try JSONEncoder().encode(statistics), as: UTF8.self)
         try await RunRecorder().finish(
             runID: runID, organization: organization.id, outcome: .succeeded, totals: Self.totals(of: figures),
             stats: stats,

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The end-of-run table and the `--metrics-json` document.
 struct RunSummary: Encodable {
     let runID: UUID
@@ -12,11 +8,7 @@ struct RunSummary: Encodable {
     let seconds: Double
 
     /// The process's peak resident memory, in bytes.
-    var peakResidentBytes: Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) * 1_024
-    }
+    var peakResidentBytes: Int { RunStatistics.peakResidentBytes }
 
     func print(dryRun: Bool) {
         var table = TextTable([

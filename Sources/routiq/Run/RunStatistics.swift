@@ -1,0 +1,26 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `stats` document of one organization's run record (`sync_runs.stats`): figures per resource, time per stage,
+/// and the process's peak memory when the organization finished.
+struct RunStatistics: Codable, Sendable {
+    /// How long one stage took.
+    struct StageTiming: Codable, Sendable {
+        var stage: String
+        var seconds: Double
+    }
+
+    var resources: [ResourceFigures]
+    var stages: [StageTiming]
+    var peakResidentBytes: Int
+
+    /// The process's peak resident memory so far, in bytes.
+    static var peakResidentBytes: Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1_024
+    }
+}
