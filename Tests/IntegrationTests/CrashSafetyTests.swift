@@ -78,6 +78,30 @@ struct CrashSafetyTests {
         }
     }
 
+    @Test(
+        "SIGTERM mid-run stops gracefully: every organization rolls back, is recorded cancelled, and the exit code is 1"
+    )
+    func sigtermRollsBack() async throws {
+        let runner = try ChildRunner()
+        defer { runner.cleanUp() }
+        try await TestDatabase.withFreshDatabase { client, endpoint in
+            let result = try await runner.run(
+                database: endpoint, killAt: KillPoint(message: "page staged", count: 5), signal: SIGTERM)
+            #expect(!result.wasKilled, "the process ends by itself after SIGTERM")
+            #expect(result.exitStatus == 1, "\(result.lastLines)")
+            #expect(result.lines.contains { $0.contains("rolls back at its next checkpoint") })
+            #expect(try await WarehouseChecksum.compute(on: client).isEmpty, "nothing of the stopped run is kept")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM sync_runs WHERE status = 'cancelled'", on: client)
+                    == 2)
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM sync_runs WHERE status <> 'cancelled'", on: client)
+                    == 0)
+        }
+    }
+
     static func organizations(on client: PostgresClient) async throws -> [String] {
         var result: [String] = []
         let rows = try await client.query("SELECT organization_id FROM organizations", logger: TestDatabase.logger)
@@ -91,7 +115,10 @@ struct ChildRunner: Sendable {
     struct Result: Sendable {
         var exitStatus: Int32
         var wasKilled: Bool
-        var lastLines: [String]
+        /// Every log line the process wrote.
+        var lines: [String]
+        /// The last few, for failure messages.
+        var lastLines: ArraySlice<String> { lines.suffix(12) }
     }
 
     let executable: URL
@@ -158,9 +185,11 @@ struct ChildRunner: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Runs `routiq run` against `database`; with a kill point, sends SIGKILL a few milliseconds after the point's
+    /// Runs `routiq run` against `database`; with a kill point, sends `signal` a few milliseconds after the point's
     /// log event (if the process gets that far).
-    func run(database: DatabaseEndpoint, killAt point: CrashSafetyTests.KillPoint?) async throws -> Result {
+    func run(database: DatabaseEndpoint, killAt point: CrashSafetyTests.KillPoint?, signal: Int32 = SIGKILL)
+        async throws -> Result
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["run", pipeline.path, "--log-level", "debug", "--log-format", "json"]
@@ -193,12 +222,11 @@ struct ChildRunner: Sendable {
                         let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
                         buffer.removeSubrange(buffer.startIndex...newline)
                         last.append(line)
-                        if last.count > 8 { last.removeFirst() }
                         guard let point, !sent, line.contains("\"message\":\"\(point.message)\"") else { continue }
                         seen += 1
                         if seen == point.count {
                             usleep(delay)
-                            kill(pid, SIGKILL)
+                            kill(pid, signal)
                             sent = true
                         }
                     }
@@ -208,7 +236,7 @@ struct ChildRunner: Sendable {
         }
         process.waitUntilExit()
         let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
-        return Result(exitStatus: process.terminationStatus, wasKilled: killed, lastLines: lines)
+        return Result(exitStatus: process.terminationStatus, wasKilled: killed, lines: lines)
     }
 }
 
