@@ -161,6 +161,20 @@ import Testing
         }
     }
 
+    @Test func patientsDeletedWhileAFullWalkIsUnderWaySkipNoOtherPatient() async throws {
+        try await SandboxHarness.with(patients: 400) { harness in
+            try await harness.setFaults("api:cliniko,delete:%2")
+            let fetched = try await collect(try harness.cliniko(perPage: 50).patients(since: nil), id: \.id)
+            let truth = try await harness.truth("patients")
+            let remaining = truth.filter { $0["deleted_at"] is NSNull }.map(truthID)
+            let deletedDuringWalk = fetched.records.filter { record in !remaining.contains(record.id) }
+            #expect(deletedDuringWalk.count >= 3, "the fault deleted patients between pages")
+            #expect(fetched.duplicates.isEmpty)
+            // Paging by page number would skip the patient that moves up after each deletion.
+            #expect(Set(remaining).isSubset(of: Set(fetched.records.map(\.id))), "every patient that exists is read")
+        }
+    }
+
     @Test func wrongCredentialsFailClearlyWithoutRetries() async throws {
         try await SandboxHarness.with(patients: 20) { harness in
             let metrics = ExtractMetrics()

@@ -5,21 +5,31 @@ extension ClinikoSource {
     /// One list endpoint to walk.
     struct ListPlan: Sendable {
         var resource: String
-        var startURL: String
+        var path: String
+        /// The query every page repeats: `per_page`, the filters and `sort=id`.
+        var items: [(String, String)]
         /// For practitioners: the activity the endpoint implies.
         var isActive: Bool?
+
+        /// The URL of the page after the record with id `after` (the first page when `nil`).
+        func url(base: String, after: Int64?) -> String {
+            URLQuery.url(base, path, after.map { items + [("q[]", "id:>\($0)")] } ?? items)
+        }
     }
 
     /// Where a walk over one or more list endpoints is.
     struct ListState: Sendable {
         var plan: Int
-        var url: String
-        /// Ids of the previous page, to drop records a shifted page repeats.
-        var previousIDs: Set<String>
+        /// The largest id read so far on this plan; the next page starts after it.
+        var after: Int64?
     }
 
-    /// The first page's URL of `path`: `per_page`, `q[]=FIELD:*` for each hidden field and, when incremental,
-    /// `q[]=updated_at:>=CURSOR−overlap` with `sort=updated_at`.
+    /// The query of `path`: `per_page`, `q[]=FIELD:*` for each hidden field and, when incremental,
+    /// `q[]=updated_at:>=CURSOR−overlap`; always sorted by id.
+    ///
+    /// Pages are walked by id (keyset paging: each page asks for `q[]=id:>LAST`), not by page number: a record
+    /// created, deleted or edited while the walk is under way cannot shift the records behind it onto a page already
+    /// read, so none is skipped — which matters most in full runs, where a skipped record would be marked removed.
     func plan(
         _ resource: String, path: String, since cursor: Date?, including hidden: [String], isActive: Bool? = nil
     ) -> ListPlan {
@@ -27,81 +37,72 @@ extension ClinikoSource {
         if let cursor {
             let from = cursor.addingTimeInterval(-Double(max(configuration.settings.overlapMinutes, 0)) * 60)
             items.append(("q[]", "updated_at:>=" + Timestamp.formatISO8601(from)))
-            items.append(("sort", "updated_at"))
         }
         for field in hidden { items.append(("q[]", "\(field):*")) }
-        return ListPlan(resource: resource, startURL: URLQuery.url(baseURL, path, items), isActive: isActive)
+        items.append(("sort", "id"))
+        return ListPlan(resource: resource, path: path, items: items, isActive: isActive)
     }
 
     /// Walks `plans` one after the other, each to its last page.
     func pages<Payload: RecordPayload>(_ payload: Payload.Type, plans: [ListPlan]) -> SourcePages<Payload.Record> {
-        guard let first = plans.first else { return SourcePages(initial: 0) { _, _ in (nil, nil) } }
-        return SourcePages(initial: ListState(plan: 0, url: first.startURL, previousIDs: [])) { state, pageNumber in
+        guard !plans.isEmpty else { return SourcePages(initial: 0) { _, _ in (nil, nil) } }
+        return SourcePages(initial: ListState(plan: 0, after: nil)) { state, pageNumber in
             let plan = plans[state.plan]
-            var (page, nextURL, ids) = try await fetchPage(
-                Payload.self, resource: plan.resource, url: state.url, previousIDs: state.previousIDs,
-                pageNumber: pageNumber)
+            var (page, hasNext, lastID) = try await fetchPage(
+                Payload.self, resource: plan.resource, url: plan.url(base: baseURL, after: state.after),
+                after: state.after, pageNumber: pageNumber)
             if let isActive = plan.isActive, var records = page.records as? [Practitioner] {
                 for index in records.indices { records[index].isActive = isActive }
                 page.records = records as! [Payload.Record]
             }
             client.metrics.count(page)
-            if let nextURL {
-                return (page, ListState(plan: state.plan, url: nextURL, previousIDs: ids))
+            if hasNext {
+                guard let lastID, lastID > state.after ?? .min else {
+                    throw ExtractError(
+                        code: .invalidResponse, source: .cliniko, resource: plan.resource,
+                        organizationID: configuration.organizationID,
+                        message: "a page promised more records but gave no id to continue after")
+                }
+                return (page, ListState(plan: state.plan, after: lastID))
             }
             let following = state.plan + 1
             guard following < plans.count else { return (page, nil) }
-            return (page, ListState(plan: following, url: plans[following].startURL, previousIDs: []))
+            return (page, ListState(plan: following, after: nil))
         }
     }
 
     /// Fetches and decodes one list page.
     ///
-    /// - Returns: The page (without records repeated from the previous page), the checked `links.next` URL, and
-    ///   the ids on this page.
+    /// - Returns: The page (without records at or before `after`, should the server repeat one), whether
+    ///   `links.next` says more records follow, and the largest id on the page.
     func fetchPage<Payload: RecordPayload>(
-        _ payload: Payload.Type, resource: String, url: String, previousIDs: Set<String>, pageNumber: Int
-    ) async throws -> (page: SourcePage<Payload.Record>, next: String?, ids: Set<String>) {
+        _ payload: Payload.Type, resource: String, url: String, after: Int64?, pageNumber: Int
+    ) async throws -> (page: SourcePage<Payload.Record>, hasNext: Bool, lastID: Int64?) {
         let decoder = PageDecoder(source: .cliniko, resource: resource)
-        let (page, next, ids) = try await client.get(url, resource: resource, logger: logger) { body in
+        return try await client.get(url, resource: resource, logger: logger) { body in
             let scanner = JSONScanner(bytes: body)
             let root = try scanner.rootValue()
             guard let members = try scanner.members(of: root),
                 let array = members.first(where: { $0.key == resource })?.value,
                 let elements = try scanner.elements(of: array)
             else { throw FieldError(reason: "response has no `\(resource)` array") }
-            var next: String?
+            var hasNext = false
             if let links = members.first(where: { $0.key == "links" })?.value,
                 let nextRange = try scanner.member("next", of: links)
             {
-                next = scanner.scalarText(nextRange).flatMap { $0.isEmpty ? nil : $0 }
+                hasNext = scanner.scalarText(nextRange).map { !$0.isEmpty } ?? false
             }
-            var ids = Set<String>()
+            var lastID: Int64?
             var kept: [Range<Int>] = []
             kept.reserveCapacity(elements.count)
             for element in elements {
-                if let id = try scanner.member("id", of: element).flatMap(scanner.scalarText) {
-                    if previousIDs.contains(id) { continue }
-                    ids.insert(id)
+                if let id = try scanner.member("id", of: element).flatMap(scanner.scalarText).flatMap({ Int64($0) }) {
+                    if let after, id <= after { continue }
+                    lastID = max(lastID ?? id, id)
                 }
                 kept.append(element)
             }
-            return (decoder.decode(Payload.self, elements: kept, in: scanner, pageNumber: pageNumber), next, ids)
+            return (decoder.decode(Payload.self, elements: kept, in: scanner, pageNumber: pageNumber), hasNext, lastID)
         }
-        return (page, try next.map { try checkedNextURL($0, resource: resource) }, ids)
-    }
-
-    /// `links.next`, refused when it points at another origin than the base URL (the key must not leave the
-    /// account's API), with `per_page` added back if the link lost it (an old Cliniko bug, fact sheet §A.3).
-    func checkedNextURL(_ next: String, resource: String) throws(ExtractError) -> String {
-        guard let origin = URLQuery.origin(of: next), origin == URLQuery.origin(of: baseURL) else {
-            throw ExtractError(
-                code: .invalidResponse, source: .cliniko, resource: resource,
-                organizationID: configuration.organizationID,
-                message: "links.next points at another host than the configured base URL; not followed")
-        }
-        guard !URLQuery.hasParameter("per_page", in: next) else { return next }
-        let perPage = min(max(configuration.settings.perPage, 1), 100)
-        return next + (next.contains("?") ? "&" : "?") + "per_page=\(perPage)"
     }
 }

@@ -165,6 +165,9 @@ struct ClinikoAPI: Sendable {
             }
             writer.endObject()
             writer.endObject()
+            if fault?.kind == .delete, resource == .patients, let first = page.rows.first {
+                await gateway.state.delete(organization: organization, patient: Int(first))
+            }
             if fault?.kind == .change, page.start + page.perPage < page.order.count {
                 await gateway.state.touch(
                     organization: organization, resource: resource,

@@ -98,6 +98,16 @@ actor SandboxState {
         return true
     }
 
+    /// Deletes one patient (the `delete` fault): lists stop showing it.
+    func delete(organization index: Int, patient row: Int) {
+        var data = clinic(index).data
+        guard data.patients.indices.contains(row), data.patients[row].deletedAt == 0 else { return }
+        let newest = data.patients.map(\.updatedAt).max() ?? 0
+        data.patients[row].updatedAt = max(newest, UInt32(now)) + 1
+        data.patients[row].deletedAt = data.patients[row].updatedAt
+        clinics[index] = Clinic(profile: profiles[index], data: data)
+    }
+
     private func generator(_ index: Int, now: Int64) -> ClinicGenerator {
         ClinicGenerator(profile: profiles[index], seed: seed, now: now, patientCount: patientsPerOrganization)
     }

@@ -21,4 +21,7 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable {
     /// A Cliniko list page whose first record is malformed (`created_at` is not a timestamp), as a buggy upstream
     /// might serve it; the rest of the page is intact.
     case corrupt
+    /// After a Cliniko patient list page is served, its first patient is deleted (lists no longer show it), as if
+    /// removed between two fetches: a client paging by page number then skips the record that moves up.
+    case delete
 }
