@@ -174,6 +174,39 @@ struct PipelineRunTests {
         }
     }
 
+    @Test("a dry run shows what each source would read, flags a missing credential, and fetches or writes nothing")
+    func dryRunPlans() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            let vault = try CredentialVault(keyData: Data(repeating: 6, count: 32))
+            let definition = try Self.demo(patients: 40)
+            _ = try await Self.run(definition, client: client, vault: vault)
+            let organizations = try await OrganizationStore(client: client).list(logger: TestDatabase.logger).map(\.id)
+            let victim = try #require(organizations.first)
+            #expect(
+                try await CredentialStore(client: client, vault: vault).remove(
+                    .chatwoot, organization: victim, actor: "tests", logger: TestDatabase.logger))
+            var registered = definition
+            registered.sandbox = nil
+            registered.organizations = .only(organizations.compactMap(OrganizationID.init))
+            let runsBefore = try await TestDatabase.count("SELECT count(*)::int FROM sync_runs", on: client)
+
+            let plans = try await PipelineRun(
+                definition: registered, runID: UUID(), asOf: nil, forceFull: false, concurrency: 2, isDryRun: true,
+                onlyOrganizations: [], actor: "tests", logger: TestDatabase.logger
+            ).execute(client: client, vault: vault)
+            #expect(plans.count == 2)
+            let blocked = try #require(plans.first { $0.organization == victim })
+            #expect(blocked.status == .failed)
+            #expect(blocked.message?.contains("no credential for chatwoot") == true)
+            #expect(blocked.plan?.first { $0.source == "chatwoot" }?.hasCredential == false)
+            let ready = try #require(plans.first { $0.organization != victim })
+            #expect(ready.status == .succeeded)
+            #expect(ready.plan?.map(\.source) == ["cliniko", "chatwoot", "clerk"])
+            #expect(ready.plan?.allSatisfy { $0.hasCredential && $0.reads.hasPrefix("changes since 20") } == true)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM sync_runs", on: client) == runsBefore)
+        }
+    }
+
     @Test("two runs at once on the same organizations: each organization is synced once, the other run skips it")
     func concurrentRunsSkip() async throws {
         try await TestDatabase.withFreshDatabase { client, _ in

@@ -14,6 +14,8 @@ struct OrganizationOutcome: Sendable, Codable {
     var totals: RunRecorder.Totals
     var resources: [ResourceFigures]
     var seconds: Double
+    /// With `--dry-run`: what each source would read.
+    var plan: [DryRunPlan.Source]? = nil
 }
 
 /// One resource's figures within an organization's run.

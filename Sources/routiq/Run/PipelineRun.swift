@@ -88,14 +88,16 @@ struct PipelineRun: Sendable {
             logger.warning("no organizations to run; register one with `routiq orgs add`")
             return []
         }
-        if isDryRun {
-            return selected.map {
-                OrganizationOutcome(
-                    organization: $0.id, status: .succeeded, message: "dry run", totals: .init(), resources: [],
-                    seconds: 0)
-            }
-        }
         let credentials = CredentialStore(client: client, vault: vault)
+        if isDryRun {
+            var plans: [OrganizationOutcome] = []
+            for organization in selected {
+                plans.append(
+                    try await DryRunPlan(organization: organization, definition: definition, forceFull: forceFull)
+                        .outcome(credentials: credentials, client: client, logger: logger))
+            }
+            return plans
+        }
         let host = ProcessInfo.processInfo.hostName
         return try await withThrowingTaskGroup(of: OrganizationOutcome.self) { group in
             var outcomes: [OrganizationOutcome] = []

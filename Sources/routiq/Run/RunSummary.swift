@@ -11,6 +11,23 @@ struct RunSummary: Encodable {
     var peakResidentBytes: Int { RunStatistics.peakResidentBytes }
 
     func print(dryRun: Bool) {
+        if dryRun {
+            var plan = TextTable(["ORGANIZATION", "SOURCE", "CREDENTIAL", "READS", "RESOURCES"])
+            for outcome in outcomes {
+                for source in outcome.plan ?? [] {
+                    plan.append([
+                        outcome.organization, source.source, source.hasCredential ? "stored" : "MISSING", source.reads,
+                        source.resources.joined(separator: ", "),
+                    ])
+                }
+            }
+            Swift.print(plan.rendered)
+            let blocked = outcomes.filter { $0.status != .succeeded }.count
+            Swift.print(
+                "dry run of '\(pipeline)': \(outcomes.count) organization(s), \(blocked) missing credentials; "
+                    + "nothing was fetched or written")
+            return
+        }
         var table = TextTable([
             "ORGANIZATION", "STATUS", "READ", "INSERTED", "UPDATED", "UNCHANGED", "REMOVED", "QUARANTINED", "SECONDS",
         ])
