@@ -46,7 +46,10 @@ extension RoutIQ {
         @Option(help: "Organizations run at once; twice the number of cores by default.")
         var concurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
 
-        @Flag(help: "Validate, resolve organizations, credentials and cursors, print what each source would read, and stop.")
+        @Flag(
+            help:
+                "Validate, resolve organizations, credentials and cursors, print what each source would read, and stop."
+        )
         var dryRun = false
 
         @Option(
