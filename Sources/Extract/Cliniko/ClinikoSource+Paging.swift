@@ -45,6 +45,8 @@ extension ClinikoSource {
                 for index in records.indices { records[index].isActive = isActive }
                 page.records = records as! [Payload.Record]
             }
+            // One endpoint's total is not the resource's when the resource walks several (practitioners).
+            if plans.count > 1 { page.expectedTotal = nil }
             client.metrics.count(page)
             if let nextURL {
                 return (page, ListState(plan: state.plan, url: nextURL, previousIDs: ids))
@@ -86,7 +88,10 @@ extension ClinikoSource {
                 }
                 kept.append(element)
             }
-            return (decoder.decode(Payload.self, elements: kept, in: scanner, pageNumber: pageNumber), next, ids)
+            var page = decoder.decode(Payload.self, elements: kept, in: scanner, pageNumber: pageNumber)
+            page.expectedTotal = members.first { $0.key == "total_entries" }.flatMap { scanner.scalarText($0.value) }
+                .flatMap { Int($0) }
+            return (page, next, ids)
         }
         return (page, try next.map { try checkedNextURL($0, resource: resource) }, ids)
     }

@@ -12,6 +12,8 @@ public import Pipeline
 ///   cancelled appointments with `q[]=cancelled_at:*`, so nothing disappears silently.
 /// - Incremental reads (`since` not `nil`) add `q[]=updated_at:>=CURSOR−overlap` and `sort=updated_at`.
 /// - A record repeated from the previous page (a shifted page) is dropped, so each id is yielded once.
+/// - Each page carries the list's `total_entries` as ``SourcePage/expectedTotal``, for progress displays (not for
+///   practitioners, which walk two lists).
 ///
 /// Each method returns a lazy ``SourcePages`` sequence; wrap it in ``withPrefetchedPages(_:prefetch:_:)`` to fetch
 /// the next page while the current one is processed.
