@@ -24,6 +24,8 @@ struct PipelineRun: Sendable {
     var actor: String
     /// Set by SIGINT/SIGTERM: organizations stop at their next checkpoint and roll back.
     var stop = StopRequest()
+    /// The terminal's progress display, when there is one.
+    var progress: RunProgress? = nil
     var logger: Logger
 
     func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
@@ -62,6 +64,7 @@ struct PipelineRun: Sendable {
     {
         let reports = ReportStage(definition: definition)
         guard !reports.isEmpty, !isDryRun, !stop.isRequested else { return outcomes }
+        progress?.runStageStarted("report")
         return await reports.write(outcomes: outcomes, asOf: asOf, runID: runID, client: client, logger: logger)
     }
 
@@ -83,6 +86,7 @@ struct PipelineRun: Sendable {
                     seconds: 0)
             }
         }
+        progress?.expect(selected.map(\.id))
         let credentials = CredentialStore(client: client, vault: vault)
         let host = ProcessInfo.processInfo.hostName
         return try await withThrowingTaskGroup(of: OrganizationOutcome.self) { group in
@@ -96,6 +100,7 @@ struct PipelineRun: Sendable {
                     client: client, credentials: credentials, httpClient: HTTPClient.shared, stop: stop, logger: logger
                 )
                 runner.maxRejects = maxRejects
+                runner.progress = progress
                 group.addTask { await runner.run() }
             }
             for _ in 0..<min(concurrency, pending.count) { startNext() }
