@@ -25,13 +25,19 @@ struct RoutIQ: AsyncParsableCommand {
         do {
             var command = try parseAsRoot()
             let format = (command as? any LoggingCommand)?.options.logFormat ?? .text
+            let display = (command as? Run).flatMap {
+                TerminalProgressDisplay.makeForStandardError(
+                    title: $0.pipeline, format: format, environment: RuntimeEnvironment())
+            }
             LoggingSystem.bootstrap { label in
                 switch format {
-                case .text: StreamLogHandler.standardError(label: label)
+                case .text: display?.makeLogHandler(label: label) ?? StreamLogHandler.standardError(label: label)
                 case .json: JSONLogHandler(label: label)
                 }
             }
-            if var asyncCommand = command as? any AsyncParsableCommand {
+            if let run = command as? Run, let display {
+                try await run.run(display: display)
+            } else if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

@@ -175,6 +175,23 @@ import Testing
         }
     }
 
+    @Test func clinikoPagesCarryTheTotalTheListAnnounces() async throws {
+        try await SandboxHarness.with(patients: 250) { harness in
+            let cliniko = try harness.cliniko(perPage: 40)
+            var totals: [Int?] = []
+            var records = 0
+            for try await page in cliniko.patients(since: nil) {
+                totals.append(page.expectedTotal)
+                records += page.records.count
+            }
+            #expect(totals.count == (records + 39) / 40)
+            #expect(totals.allSatisfy { $0 == records }, "\(totals) for \(records) patients")
+
+            // Practitioners walk two lists; neither list's total is the resource's.
+            for try await page in cliniko.practitioners(since: nil) { #expect(page.expectedTotal == nil) }
+        }
+    }
+
     @Test func wrongCredentialsFailClearlyWithoutRetries() async throws {
         try await SandboxHarness.with(patients: 20) { harness in
             let metrics = ExtractMetrics()

@@ -22,6 +22,8 @@ extension ClinikoSource {
         var plan: Int
         /// The largest id read so far on this plan; the next page starts after it.
         var after: Int64?
+        /// Records read so far on this plan (the announced total counts only those after `after`).
+        var read = 0
     }
 
     /// The query of `path`: `per_page`, `q[]=FIELD:*` for each hidden field and, when incremental,
@@ -48,13 +50,18 @@ extension ClinikoSource {
         guard !plans.isEmpty else { return SourcePages(initial: 0) { _, _ in (nil, nil) } }
         return SourcePages(initial: ListState(plan: 0, after: nil)) { state, pageNumber in
             let plan = plans[state.plan]
-            var (page, hasNext, lastID) = try await fetchPage(
+            var (page, hasNext, lastID, remaining) = try await fetchPage(
                 Payload.self, resource: plan.resource, url: plan.url(base: baseURL, after: state.after),
                 after: state.after, pageNumber: pageNumber)
+            let read = state.read + page.records.count + page.rejections.count
+            // For progress only: what this list holds in all. Two lists (practitioners) have no single total.
+            page.expectedTotal = plans.count == 1 ? remaining.map { state.read + $0 } : nil
             if let isActive = plan.isActive, var records = page.records as? [Practitioner] {
                 for index in records.indices { records[index].isActive = isActive }
                 page.records = records as! [Payload.Record]
             }
+            // One endpoint's total is not the resource's when the resource walks several (practitioners).
+            if plans.count > 1 { page.expectedTotal = nil }
             client.metrics.count(page)
             if hasNext {
                 guard let lastID, lastID > state.after ?? .min else {
@@ -63,7 +70,7 @@ extension ClinikoSource {
                         organizationID: configuration.organizationID,
                         message: "a page promised more records but gave no id to continue after")
                 }
-                return (page, ListState(plan: state.plan, after: lastID))
+                return (page, ListState(plan: state.plan, after: lastID, read: read))
             }
             let following = state.plan + 1
             guard following < plans.count else { return (page, nil) }
@@ -74,10 +81,11 @@ extension ClinikoSource {
     /// Fetches and decodes one list page.
     ///
     /// - Returns: The page (without records at or before `after`, should the server repeat one), whether
-    ///   `links.next` says more records follow, and the largest id on the page.
+    ///   `links.next` says more records follow, the largest id on the page, and `total_entries` (the records from
+    ///   this page on).
     func fetchPage<Payload: RecordPayload>(
         _ payload: Payload.Type, resource: String, url: String, after: Int64?, pageNumber: Int
-    ) async throws -> (page: SourcePage<Payload.Record>, hasNext: Bool, lastID: Int64?) {
+    ) async throws -> (page: SourcePage<Payload.Record>, hasNext: Bool, lastID: Int64?, remaining: Int?) {
         let decoder = PageDecoder(source: .cliniko, resource: resource)
         return try await client.get(url, resource: resource, logger: logger) { body in
             let scanner = JSONScanner(bytes: body)
@@ -102,7 +110,12 @@ extension ClinikoSource {
                 }
                 kept.append(element)
             }
-            return (decoder.decode(Payload.self, elements: kept, in: scanner, pageNumber: pageNumber), hasNext, lastID)
+            let remaining = members.first { $0.key == "total_entries" }.flatMap { scanner.scalarText($0.value) }
+                .flatMap { Int($0) }
+            return (
+                decoder.decode(Payload.self, elements: kept, in: scanner, pageNumber: pageNumber), hasNext, lastID,
+                remaining
+            )
         }
     }
 }

@@ -10,8 +10,11 @@ public import Pipeline
 ///   it; refusing links to another host so the key never leaves the account's API).
 /// - Archived records are requested with `q[]=archived_at:*` (patients, appointments, appointment types) and
 ///   cancelled appointments with `q[]=cancelled_at:*`, so nothing disappears silently.
-/// - Incremental reads (`since` not `nil`) add `q[]=updated_at:>=CURSOR−overlap` and `sort=updated_at`.
-/// - A record repeated from the previous page (a shifted page) is dropped, so each id is yielded once.
+/// - Incremental reads (`since` not `nil`) add `q[]=updated_at:>=CURSOR−overlap`.
+/// - Lists are walked by id (`sort=id`, then `q[]=id:>LAST`), so records created, deleted or edited mid-walk never
+///   shift others onto a page already read; a record the server repeats is dropped, so each id is yielded once.
+/// - Each page carries the list's size (records read so far plus the page's `total_entries`) as
+///   ``SourcePage/expectedTotal``, for progress displays (not for practitioners, which walk two lists).
 ///
 /// Each method returns a lazy ``SourcePages`` sequence; wrap it in ``withPrefetchedPages(_:prefetch:_:)`` to fetch
 /// the next page while the current one is processed.

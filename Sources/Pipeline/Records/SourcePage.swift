@@ -14,6 +14,9 @@ public struct SourcePage<Record: Sendable>: Sendable {
     public var highWaterMark: Date?
     /// The page's 1-based position in its sequence.
     public var pageNumber: Int
+    /// How many records the whole sequence holds, when the source says so on each page (Cliniko's
+    /// `total_entries`); `nil` when it does not. For showing progress only: paging never depends on it.
+    public var expectedTotal: Int?
 
     /// Creates a page.
     ///

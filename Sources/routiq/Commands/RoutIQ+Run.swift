@@ -84,6 +84,11 @@ extension RoutIQ {
         }
 
         func run() async throws {
+            try await run(display: nil)
+        }
+
+        /// Runs the pipeline, with `display` showing its progress on the terminal when there is one.
+        func run(display: TerminalProgressDisplay?) async throws {
             let environment = RuntimeEnvironment()
             let logger = options.makeLogger(environment: environment)
             let parsed = PipelineFileParser(configuration: .init(environment: environment.variables))
@@ -101,12 +106,15 @@ extension RoutIQ {
                 logger: logger
             )
             configured.maxRejects = maxRejects.flatMap(RejectLimit.parse)
+            configured.progress = display?.progress
             let execution = configured
             let outcomes: [OrganizationOutcome] = try await CommandFailure.reporting {
-                try await context.withMigratedDatabase(logger: logger) { client in
-                    let vault = try context.vault()
-                    return try await Self.stoppingGracefully(execution, logger: logger) {
-                        try await execution.execute(client: client, vault: vault)
+                try await TerminalProgressDisplay.showing(display) {
+                    try await context.withMigratedDatabase(logger: logger) { client in
+                        let vault = try context.vault()
+                        return try await Self.stoppingGracefully(execution, logger: logger) {
+                            try await execution.execute(client: client, vault: vault)
+                        }
                     }
                 }
             }

@@ -35,6 +35,8 @@ struct OrganizationRunner: Sendable {
     let credentials: CredentialStore
     let httpClient: HTTPClient
     let stop: StopRequest
+    /// The terminal's progress display, when there is one.
+    var progress: RunProgress? = nil
     let logger: Logger
 
     private var isFull: Bool {
@@ -51,6 +53,7 @@ struct OrganizationRunner: Sendable {
 
     func run() async -> OrganizationOutcome {
         let started = ContinuousClock.now
+        progress?.organizationStarted(organization.id)
         var logger = logger
         logger[metadataKey: "routiq.org"] = "\(organization.id)"
         logger[metadataKey: "routiq.run_id"] = "\(runID)"
@@ -108,6 +111,7 @@ struct OrganizationRunner: Sendable {
             logger.error("organization could not start", metadata: ["routiq.error": "\(outcome.message ?? "")"])
         }
         outcome.seconds = (ContinuousClock.now - started).seconds
+        progress?.organizationFinished(organization.id, status: outcome.status)
         return outcome
     }
 
@@ -117,13 +121,15 @@ struct OrganizationRunner: Sendable {
         let cursors = try await SyncStateStore(organization: organization.id).entries(on: connection, logger: logger)
         var figures: [ResourceFigures] = []
         var marks: [(source: String, resource: String, mark: Date?, complete: Bool)] = []
-        let loader = ResourceLoader(organization: organization.id, runID: runID, stop: stop, logger: logger)
+        let loader = ResourceLoader(
+            organization: organization.id, runID: runID, stop: stop, progress: progress, logger: logger)
         let normalizer = makeNormalizer()
         var derived = false
         var stages: [RunStatistics.StageTiming] = []
 
         for stage in definition.stages {
             try stop.check()
+            progress?.stageStarted(stage.id, organization: organization.id)
             var stageLogger = logger
             stageLogger[metadataKey: "routiq.stage"] = "\(stage.id)"
             let stageStart = ContinuousClock.now
@@ -170,6 +176,7 @@ struct OrganizationRunner: Sendable {
                 ]
             )
         }
+        progress?.stageStarted("commit", organization: organization.id)
         let limit = RejectLimit(limit: maxRejects ?? definition.load?.maxRejects ?? LoadSettings().maxRejects)
         let totals = Self.totals(of: figures)
         if let violation = limit.violation(rejected: totals.quarantined, read: totals.read) {

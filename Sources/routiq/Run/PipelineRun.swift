@@ -27,6 +27,8 @@ struct PipelineRun: Sendable {
     /// A sandbox that is already running (tests that advance or fault it between runs); when `nil`, a pipeline with a
     /// `sandbox:` section starts its own in-process sandbox.
     var runningSandbox: SandboxEndpoints? = nil
+    /// The terminal's progress display, when there is one.
+    var progress: RunProgress? = nil
     var logger: Logger
 
     func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
@@ -74,6 +76,7 @@ struct PipelineRun: Sendable {
     {
         let reports = ReportStage(definition: definition)
         guard !reports.isEmpty, !isDryRun, !stop.isRequested else { return outcomes }
+        progress?.runStageStarted("report")
         return await reports.write(outcomes: outcomes, asOf: asOf, runID: runID, client: client, logger: logger)
     }
 
@@ -98,6 +101,7 @@ struct PipelineRun: Sendable {
             }
             return plans
         }
+        progress?.expect(selected.map(\.id))
         let host = ProcessInfo.processInfo.hostName
         return try await withThrowingTaskGroup(of: OrganizationOutcome.self) { group in
             var outcomes: [OrganizationOutcome] = []
@@ -110,6 +114,7 @@ struct PipelineRun: Sendable {
                     client: client, credentials: credentials, httpClient: HTTPClient.shared, stop: stop, logger: logger
                 )
                 runner.maxRejects = maxRejects
+                runner.progress = progress
                 group.addTask { await runner.run() }
             }
             for _ in 0..<min(concurrency, pending.count) { startNext() }

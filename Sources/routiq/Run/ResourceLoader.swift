@@ -22,6 +22,8 @@ struct ResourceLoader: Sendable {
     let organization: String
     let runID: UUID
     let stop: StopRequest
+    /// The terminal's progress display, when there is one.
+    var progress: RunProgress? = nil
     let logger: Logger
 
     /// Stages every page of `pages`, merges, and (for a complete full fetch) marks unseen rows removed.
@@ -41,6 +43,7 @@ struct ResourceLoader: Sendable {
         childTable: (table: String, columns: [String])? = nil
     ) async throws -> (ResourceFigures, Date?) where Pages.Element == SourcePage<Record> {
         let started = ContinuousClock.now
+        progress?.resourceStarted(resource, organization: organization)
         let loader = WarehouseLoader(organization: organization)
         let quarantine = QuarantineWriter(organization: organization, runID: runID)
         let table = Record.warehouseTable
@@ -93,6 +96,8 @@ struct ResourceLoader: Sendable {
                     "routiq.resource": "\(resource)", "routiq.page": "\(page.pageNumber)",
                     "routiq.rows": "\(encoder.rowCount)",
                 ])
+            progress?.resourceRead(
+                records: figures.read, pages: figures.pages, expected: page.expectedTotal, organization: organization)
         }
         figures.complete = true
         if figures.quarantined > 0 {

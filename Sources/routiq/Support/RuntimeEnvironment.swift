@@ -37,6 +37,9 @@ struct RuntimeEnvironment: Sendable {
     /// `ROUTIQ_PG_USER`: who runs the embedded server when RoutIQ runs as root.
     var postgresUser: String? { nonEmpty("ROUTIQ_PG_USER") }
 
+    /// `TERM`: the terminal's type; the progress display needs one that is not `dumb`.
+    var terminalType: String? { nonEmpty("TERM") }
+
     /// `PATH`.
     var searchPath: String { nonEmpty("PATH") ?? "/usr/local/bin:/usr/bin:/bin" }
 
