@@ -46,6 +46,12 @@ public struct PatientHistoryReader: ~Copyable {
         logger: Logger,
         _ body: (inout PatientHistoryReader) async throws -> Result
     ) async throws -> Result {
+        // Plan for the whole result, not the first rows, and without nested loops: on a first run the tables were
+        // filled in this very transaction and have no statistics yet (ANALYZE would lock out every other
+        // organization's run until this one commits), and a nested loop chosen on guessed row counts can take
+        // minutes where hash joins take a second.
+        try await connection.query("SET LOCAL cursor_tuple_fraction = 1.0", logger: logger)
+        try await connection.query("SET LOCAL enable_nestloop = off", logger: logger)
         try await connection.query(
             """
             DECLARE routiq_patient_history NO SCROLL CURSOR FOR
@@ -79,6 +85,8 @@ public struct PatientHistoryReader: ~Copyable {
         do {
             let result = try await body(&reader)
             try await connection.query("CLOSE routiq_patient_history", logger: logger)
+            try await connection.query("RESET enable_nestloop", logger: logger)
+            try await connection.query("RESET cursor_tuple_fraction", logger: logger)
             return result
         } catch {
             _ = try? await connection.query("CLOSE routiq_patient_history", logger: logger)

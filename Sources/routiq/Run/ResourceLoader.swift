@@ -119,8 +119,8 @@ struct ResourceLoader: Sendable {
             figures.removed = try await loader.markUnstagedRemoved(
                 table, sparingQuarantined: (runID, resource), on: connection, logger: logger)
         }
-        // Fresh statistics, so the matching and scoring queries later in this transaction plan well.
-        try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(table.name)"), logger: logger)
+        // No ANALYZE here: its lock conflicts with itself and is held until commit, so it would make every other
+        // organization's run wait for this one. Statistics come from autovacuum after the commit.
         figures.seconds = (ContinuousClock.now - started).seconds
         return (figures, highWaterMark)
     }
