@@ -23,6 +23,10 @@ import Testing
         #expect(
             try Self.source(baseURL: "http://127.0.0.1:9/cliniko/au2/v1").baseURL == "http://127.0.0.1:9/cliniko/au2/v1"
         )
+        #expect(
+            try Self.source(baseURL: "http://127.0.0.1:9/cliniko/{shard}/v1").baseURL
+                == "http://127.0.0.1:9/cliniko/au2/v1"
+        )
     }
 
     @Test func fullReadsIncludeArchivedAndCancelledRowsWalkingByID() throws {

@@ -129,6 +129,27 @@ struct PipelineFileTests {
         #expect(definition.load?.database == nil)
     }
 
+    @Test("a Cliniko base_url may name the key's shard as {shard}")
+    func clinikoShardPlaceholder() throws {
+        let text = """
+            version: 1
+            name: sharded
+            http:
+              contact_email: dev@example.com
+            stages:
+              - extract: cliniko
+                base_url: ${SANDBOX_URL}/cliniko/{shard}/v1
+            """
+        let environment = ["SANDBOX_URL": "http://127.0.0.1:8089"]
+        let result = PipelineFileParser(configuration: .init(environment: environment)).parse(text: text, file: "s.yml")
+        let definition = try #require(result.definition, "\(result.diagnostics)")
+        guard case .cliniko(let cliniko) = definition.stages[0].settings else {
+            Issue.record("first stage is not cliniko")
+            return
+        }
+        #expect(cliniko.common.baseURL == "http://127.0.0.1:8089/cliniko/{shard}/v1")
+    }
+
     @Test("a missing file is one diagnostic at 1:1")
     func missingFile() {
         let result = parser.parse(contentsOf: URL(fileURLWithPath: "/nonexistent/routiq.yml"), displayName: "nope.yml")

@@ -51,7 +51,9 @@ public struct ClinikoSource: Sendable {
             organizationID: configuration.organizationID)
         self.configuration = configuration
         self.apiKey = apiKey
-        baseURL = configuration.settings.common.baseURL ?? apiKey.defaultBaseURL
+        baseURL =
+            configuration.settings.common.baseURL?.replacingOccurrences(of: "{shard}", with: apiKey.shard)
+            ?? apiKey.defaultBaseURL
         var logger = logger
         logger[metadataKey: "routiq.source"] = "cliniko"
         if let organizationID = configuration.organizationID { logger[metadataKey: "routiq.org"] = "\(organizationID)" }

@@ -199,7 +199,10 @@ extension PipelineNodeReader {
         }
         var baseURL: String?
         if let (text, location) = section.string("base_url"), !text.isEmpty {
-            if let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
+            // A Cliniko base URL may name the key's shard as `{shard}` (one URL for organizations on several shards).
+            let checked = source == .cliniko ? text.replacingOccurrences(of: "{shard}", with: "au1") : text
+            if let url = URL(string: checked), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil
             {
                 baseURL = text
             } else {

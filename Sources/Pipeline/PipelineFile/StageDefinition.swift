@@ -69,7 +69,8 @@ public struct ExtractSettings: Sendable, Hashable {
     public var resources: [String]
     /// ``ExtractMode/incremental`` by default.
     public var mode: ExtractMode
-    /// Overrides the API base URL (used for the sandbox); `nil` means the real service's URL.
+    /// Overrides the API base URL (used for the sandbox); `nil` means the real service's URL. A Cliniko base URL may
+    /// contain `{shard}`, replaced by the API key's shard (`http://127.0.0.1:8089/cliniko/{shard}/v1`).
     public var baseURL: String?
     /// The proactive request budget per credential and minute.
     public var requestsPerMinute: Int
