@@ -152,8 +152,15 @@ struct LinkObject: Decodable {
 
     /// The last path segment of `url` when it is a plain record URL (no query) ending in digits.
     static func trailingID(of url: String) -> String? {
-        guard !url.contains("?"), let segment = url.split(separator: "/").last else { return nil }
-        guard !segment.isEmpty, segment.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return String(segment)
+        // A byte scan: this runs for every link of every record (four per appointment), and Foundation's
+        // `contains` plus `split` cost a quarter of a full extract's CPU.
+        let bytes = url.utf8
+        guard !bytes.contains(UInt8(ascii: "?")) else { return nil }
+        let start = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
+        let segment = bytes[start...]
+        guard !segment.isEmpty, segment.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return String(url[start...])
     }
 }

@@ -1,3 +1,4 @@
+import Extract
 import Foundation
 import Load
 import Logging
@@ -32,7 +33,7 @@ struct ResourceLoader: Sendable {
     ///   - transform: Applied to each record before staging; a rejection quarantines the record.
     ///   - reconcile: Whether to mark rows that were not fetched as removed (full mode; the fetch must complete).
     /// - Returns: The figures and the page high-water mark.
-    func load<Record: WarehouseRow, Pages: AsyncSequence>(
+    func load<Record: WarehouseRow, Pages: AsyncSequence & Sendable>(
         _ pages: Pages,
         source: SourceKind,
         resource: String,
@@ -52,52 +53,57 @@ struct ResourceLoader: Sendable {
         var highWaterMark: Date?
         var encoder = CopyRowEncoder()
         var childEncoder = CopyRowEncoder(capacity: 4_096)
-        for try await page in pages {
-            try stop.check()
-            figures.pages += 1
-            figures.read += page.records.count + page.rejections.count
-            var rejected = page.rejections.map {
-                QuarantineWriter.Entry(
-                    source: $0.source.rawValue, resource: $0.resource, sourceID: $0.sourceID, reason: $0.reason,
-                    raw: $0.raw)
-            }
-            encoder.removeAll()
-            childEncoder.removeAll()
-            for record in page.records {
-                switch transform(record) {
-                case .keep(let record):
-                    record.encodeRow(organization: organization, into: &encoder)
-                    afterStage?(record, &childEncoder)
-                case .quarantine(let entry):
-                    rejected.append(entry)
-                case .skip:
-                    figures.read -= 1
+        // The next page is fetched and decoded while this one is copied into PostgreSQL.
+        try await withPrefetchedPages(pages, prefetch: 2) { prefetched in
+            for try await page in prefetched {
+                try stop.check()
+                figures.pages += 1
+                figures.read += page.records.count + page.rejections.count
+                var rejected = page.rejections.map {
+                    QuarantineWriter.Entry(
+                        source: $0.source.rawValue, resource: $0.resource, sourceID: $0.sourceID, reason: $0.reason,
+                        raw: $0.raw)
                 }
-            }
-            try await loader.stage(encoder, into: table, on: connection, logger: logger)
-            if let childTable, childEncoder.rowCount > 0 {
-                try await connection.copyFrom(table: childTable.table, columns: childTable.columns, logger: logger) {
-                    writer in
-                    try await writer.write(childEncoder.buffer)
+                encoder.removeAll()
+                childEncoder.removeAll()
+                for record in page.records {
+                    switch transform(record) {
+                    case .keep(let record):
+                        record.encodeRow(organization: organization, into: &encoder)
+                        afterStage?(record, &childEncoder)
+                    case .quarantine(let entry):
+                        rejected.append(entry)
+                    case .skip:
+                        figures.read -= 1
+                    }
                 }
+                try await loader.stage(encoder, into: table, on: connection, logger: logger)
+                if let childTable, childEncoder.rowCount > 0 {
+                    try await connection.copyFrom(table: childTable.table, columns: childTable.columns, logger: logger)
+                    {
+                        writer in
+                        try await writer.write(childEncoder.buffer)
+                    }
+                }
+                if !rejected.isEmpty {
+                    try await quarantine.write(rejected, on: connection, logger: logger)
+                    figures.quarantined += rejected.count
+                    logger.warning(
+                        "quarantined records",
+                        metadata: ["routiq.resource": "\(resource)", "routiq.rows": "\(rejected.count)"]
+                    )
+                }
+                if let mark = page.highWaterMark, mark > (highWaterMark ?? .distantPast) { highWaterMark = mark }
+                logger.debug(
+                    "page staged",
+                    metadata: [
+                        "routiq.resource": "\(resource)", "routiq.page": "\(page.pageNumber)",
+                        "routiq.rows": "\(encoder.rowCount)",
+                    ])
+                progress?.resourceRead(
+                    records: figures.read, pages: figures.pages, expected: page.expectedTotal,
+                    organization: organization)
             }
-            if !rejected.isEmpty {
-                try await quarantine.write(rejected, on: connection, logger: logger)
-                figures.quarantined += rejected.count
-                logger.warning(
-                    "quarantined records",
-                    metadata: ["routiq.resource": "\(resource)", "routiq.rows": "\(rejected.count)"]
-                )
-            }
-            if let mark = page.highWaterMark, mark > (highWaterMark ?? .distantPast) { highWaterMark = mark }
-            logger.debug(
-                "page staged",
-                metadata: [
-                    "routiq.resource": "\(resource)", "routiq.page": "\(page.pageNumber)",
-                    "routiq.rows": "\(encoder.rowCount)",
-                ])
-            progress?.resourceRead(
-                records: figures.read, pages: figures.pages, expected: page.expectedTotal, organization: organization)
         }
         figures.complete = true
         if figures.quarantined > 0 {
