@@ -175,5 +175,15 @@ let package = Package(
             path: "Benchmarks/SandboxBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "ReportBenchmark",
+            dependencies: [
+                "Report", "Load",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/ReportBenchmark",
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -40,13 +40,37 @@ public struct ReportGenerator: Sendable {
             public var lateCancellationHours: Int
             /// Length of the re-engagement list; 20 by default.
             public var priorityListLength: Int
+            /// How many organizations ``ReportGenerator/generate(_:client:logger:)`` writes at the same time, each
+            /// on its own connection; 4 by default (at least 1).
+            public var maximumConcurrentOrganizations: Int
 
             /// Creates options; every argument has the default stated on its property.
-            public init(windowDays: Int = 90, lateCancellationHours: Int = 24, priorityListLength: Int = 20) {
+            public init(
+                windowDays: Int = 90, lateCancellationHours: Int = 24, priorityListLength: Int = 20,
+                maximumConcurrentOrganizations: Int = 4
+            ) {
                 self.windowDays = windowDays
                 self.lateCancellationHours = lateCancellationHours
                 self.priorityListLength = priorityListLength
+                self.maximumConcurrentOrganizations = maximumConcurrentOrganizations
             }
+        }
+    }
+
+    /// One organization's files to write with ``generate(_:client:logger:)``.
+    public struct Request: Sendable, Hashable {
+        /// The Clerk organization id (`org_…`).
+        public var organization: String
+        /// The instant figures are computed as of; also the documents' `generated_at`.
+        public var asOf: Date
+        /// The run that loaded the warehouse, when known.
+        public var runID: UUID?
+
+        /// Creates a request.
+        public init(organization: String, asOf: Date, runID: UUID?) {
+            self.organization = organization
+            self.asOf = asOf
+            self.runID = runID
         }
     }
 
@@ -129,7 +153,7 @@ public struct ReportGenerator: Sendable {
             let export = PatientActivityExport(
                 schemaVersion: OrganizationSummary.currentSchemaVersion, organizationID: organization, asOf: asOf,
                 patients: patients)
-            try writer.write(try ReportJSON.encode(export), to: patientsURL)
+            try writer.write(export.prettyJSON(), to: patientsURL)
             files.summaryJSON = summaryURL
             files.patientsJSON = patientsURL
         }
@@ -144,6 +168,47 @@ public struct ReportGenerator: Sendable {
             "report written",
             metadata: ["routiq.rows": "\(summary.patients.total)", "routiq.duration_ms": "\(milliseconds)"])
         return files
+    }
+
+    /// Writes several organizations' files, up to ``Configuration/Options/maximumConcurrentOrganizations`` at a time,
+    /// and returns each one's outcome in the order asked.
+    ///
+    /// Each organization is written exactly as ``generate(organization:asOf:runID:client:logger:)`` writes it, in
+    /// its own transaction on its own connection; running several at once overlaps one organization's queries with
+    /// another's encoding and file writes. An organization that fails does not stop the others: its result holds the
+    /// error. Pass the summaries of the successes to ``writeIndex(summaries:asOf:)``.
+    ///
+    /// - Parameters:
+    ///   - requests: The organizations, with the instant and run for each.
+    ///   - client: A running client of the warehouse; it needs as many connections as organizations run at once.
+    ///   - logger: For the queries.
+    /// - Returns: One result per request, in the same order.
+    public func generate(_ requests: [Request], client: PostgresClient, logger: Logger) async
+        -> [Result<ReportFiles, any Error>]
+    {
+        let width = max(1, configuration.options.maximumConcurrentOrganizations)
+        var results = [Result<ReportFiles, any Error>?](repeating: nil, count: requests.count)
+        await withTaskGroup(of: (Int, Result<ReportFiles, any Error>).self) { group in
+            for (index, request) in requests.enumerated() {
+                if index >= width, let (done, result) = await group.next() {
+                    results[done] = result
+                }
+                group.addTask {
+                    do {
+                        let files = try await generate(
+                            organization: request.organization, asOf: request.asOf, runID: request.runID,
+                            client: client, logger: logger)
+                        return (index, .success(files))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for await (done, result) in group {
+                results[done] = result
+            }
+        }
+        return results.map { $0! }
     }
 
     /// Writes `<output>/index.json` and `index.html` listing `organizations` with their headline numbers.

@@ -248,6 +248,42 @@ struct ReportGeneratorTests {
         }
     }
 
+    @Test("several organizations at once give the same files as one at a time, and a failure stays its own")
+    func concurrentGeneration() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let one = Self.temporaryDirectory()
+            let many = Self.temporaryDirectory()
+            defer {
+                try? FileManager.default.removeItem(at: one)
+                try? FileManager.default.removeItem(at: many)
+            }
+            for organization in [ReportFixture.organization, ReportFixture.other] {
+                try await ReportGenerator(configuration: .init(outputDirectory: one)).generate(
+                    organization: organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID, client: client,
+                    logger: logger)
+            }
+            let generator = ReportGenerator(
+                configuration: .init(outputDirectory: many, options: .init(maximumConcurrentOrganizations: 2)))
+            let results = await generator.generate(
+                [ReportFixture.organization, "org_missing", ReportFixture.other].map {
+                    ReportGenerator.Request(organization: $0, asOf: ReportFixture.asOf, runID: ReportFixture.runID)
+                }, client: client, logger: logger)
+            #expect(results.count == 3)
+            #expect((try? results[0].get())?.organization == ReportFixture.organization)
+            #expect((try? results[2].get())?.organization == ReportFixture.other)
+            #expect(throws: ReportError.self) { try results[1].get() }
+            for organization in [ReportFixture.organization, ReportFixture.other] {
+                for name in ["summary.json", "patients.json", "report.html"] {
+                    let path = "\(organization)/\(name)"
+                    #expect(
+                        try Data(contentsOf: one.appendingPathComponent(path))
+                            == Data(contentsOf: many.appendingPathComponent(path)), "\(path)")
+                }
+            }
+        }
+    }
+
     @Test("an unknown or malformed organization is refused")
     func refusesBadOrganizations() async throws {
         try await TestDatabase.withFreshDatabase { client, _ in

@@ -3,17 +3,17 @@ import Foundation
 /// Renders `report.html` and `index.html`: one self-contained file each, with inline CSS and SVG, no script and
 /// no external reference of any kind, readable on screen and on paper.
 ///
-/// Every piece of text from the warehouse goes through ``HTMLText/escape(_:)``; cells holding names are marked
-/// `dir="auto"` so right-to-left names display correctly.
+/// Every piece of text from the warehouse goes through ``HTMLText/escape(_:)``; names are isolated in `<bdi>`
+/// (``HTMLText/isolated(_:)``), so a right-to-left name displays correctly without flipping the alignment of its
+/// table cell or the order of the numbers next to it.
 struct HTMLReportWriter: Sendable {
     /// The organization's report.
     func render(_ summary: OrganizationSummary) -> String {
         let dates = LocalDateFormatter(timeZoneIdentifier: summary.organization.timeZone)
-        let name = HTMLText.escape(summary.organization.name)
-        var body = "<header><h1 dir=\"auto\">\(name)</h1><p class=\"meta\">"
+        var body = "<header><h1>\(HTMLText.isolated(summary.organization.name))</h1><p class=\"meta\">"
         body += "Figures as of \(dates.dateTime(summary.asOf)) (\(HTMLText.escape(summary.organization.timeZone)))"
-        body += " · organization \(HTMLText.escape(summary.organization.organizationID))"
-        if let run = summary.runID { body += " · run \(run.uuidString.lowercased())" }
+        body += " · organization <span class=\"nowrap\">\(HTMLText.escape(summary.organization.organizationID))</span>"
+        if let run = summary.runID { body += " · run <span class=\"nowrap\">\(run.uuidString.lowercased())</span>" }
         body += "</p></header><main>"
         body += headline(summary)
         body += "<section><h2>Patients</h2><div class=\"pair\">"
@@ -56,19 +56,19 @@ struct HTMLReportWriter: Sendable {
         let rows = index.organizations.map { entry -> [String] in
             let dates = LocalDateFormatter(timeZoneIdentifier: timeZones[entry.organizationID] ?? "UTC")
             return [
-                "<a href=\"\(HTMLText.escape(entry.reportPath))\">\(HTMLText.escape(entry.name))</a>",
-                HTMLText.escape(entry.organizationID), String(entry.totalPatients), String(entry.activePatients),
-                String(entry.highRiskPatients), String(entry.upcomingAppointments),
-                HTMLText.percent(entry.attendanceRate), dates.dateTime(entry.lastSyncTime),
-                HTMLText.escape(Self.label(entry.integrationStatus)),
+                "<a href=\"\(HTMLText.escape(entry.reportPath))\">\(HTMLText.isolated(entry.name))</a>"
+                    + "<br><span class=\"id\">\(HTMLText.escape(entry.organizationID))</span>",
+                String(entry.totalPatients), String(entry.activePatients), String(entry.highRiskPatients),
+                String(entry.upcomingAppointments), HTMLText.percent(entry.attendanceRate),
+                dates.timeElement(entry.lastSyncTime), HTMLText.escape(Self.label(entry.integrationStatus)),
                 "<a href=\"\(HTMLText.escape(entry.summaryPath))\">summary.json</a>",
             ]
         }
         body += SVGChart.table(
             header: [
-                "Organization", "Id", "Patients", "Active", "High risk", "Upcoming", "Attendance (90 days)",
+                "Organization", "Patients", "Active", "High risk", "Upcoming", "Attendance (90 days)",
                 "Last sync (local)", "Integration", "Data",
-            ], rows: rows)
+            ], rows: rows, numeric: [1, 2, 3, 4, 5])
         body += "</section></main>"
         return Self.page(title: "RoutIQ reports", body: body)
     }
@@ -100,12 +100,12 @@ struct HTMLReportWriter: Sendable {
                 ["All appointments (not archived)", String(a.total)],
                 ["Upcoming", String(a.upcoming)],
                 ["Upcoming in the next 7 days", String(a.next7Days)],
-                ["Attended since \(dates.day(a.windowStart))", String(a.attended)],
+                ["Attended since \(dates.timeElement(a.windowStart, withTime: false))", String(a.attended)],
                 ["Cancelled (with notice)", String(a.cancelled)],
                 ["Cancelled late", String(a.lateCancelled)],
                 ["Did not arrive", String(a.didNotArrive)],
                 ["Attendance rate", HTMLText.percent(a.attendanceRate)],
-            ])
+            ], numeric: [1], compact: true)
     }
 
     private func typesTable(_ summary: OrganizationSummary, dates: LocalDateFormatter) -> String {
@@ -117,11 +117,12 @@ struct HTMLReportWriter: Sendable {
                 ],
                 rows: summary.appointmentTypes.map {
                     [
-                        HTMLText.escape($0.appointmentType), String($0.patientCount), String($0.upcoming),
+                        HTMLText.isolated($0.appointmentType), String($0.patientCount), String($0.upcoming),
                         String($0.attended90d), String($0.cancelled90d), String($0.didNotArrive90d),
-                        String(format: "%.2f %%", $0.percentageOfTotal), dates.day($0.mostRecentAppointment),
+                        String(format: "%.2f %%", $0.percentageOfTotal),
+                        dates.timeElement($0.mostRecentAppointment, withTime: false),
                     ]
-                })
+                }, numeric: [1, 2, 3, 4, 5, 6])
     }
 
     private func reEngagement(_ summary: OrganizationSummary, dates: LocalDateFormatter) -> String {
@@ -142,11 +143,11 @@ struct HTMLReportWriter: Sendable {
             ],
             rows: r.priorityPatients.map {
                 [
-                    String($0.actionPriority), HTMLText.escape($0.patientName), HTMLText.escape($0.patientID),
+                    String($0.actionPriority), HTMLText.isolated($0.patientName), HTMLText.escape($0.patientID),
                     HTMLText.escape($0.riskLevel), String($0.riskScore), HTMLText.count($0.daysSinceLastContact),
-                    HTMLText.count($0.daysToNextAppointment), HTMLText.escape($0.recommendedAction),
+                    HTMLText.count($0.daysToNextAppointment), HTMLText.isolated($0.recommendedAction),
                 ]
-            })
+            }, numeric: [4, 5, 6])
         return html + "</section>"
     }
 
@@ -160,14 +161,14 @@ struct HTMLReportWriter: Sendable {
                     ["Ambiguous (shared phone or e-mail)", String(c.ambiguous)], ["Unmatched", String(c.unmatched)],
                     ["Open conversations", String(c.openConversations)],
                     ["Patients contacted in 30 days", String(c.patientsContacted30d)],
-                ]) + "</section>"
+                ], numeric: [1], compact: true) + "</section>"
     }
 
     private func syncHealth(_ summary: OrganizationSummary, dates: LocalDateFormatter) -> String {
         let s = summary.sync
         var html = "<section><h2>Sync health</h2><p>"
         html += "\(s.totalSyncs) runs, \(s.successfulSyncs) succeeded, \(s.failedSyncs) failed; last success "
-        html += "\(dates.dateTime(s.lastSuccessfulSyncAt)).</p>"
+        html += "\(dates.timeElement(s.lastSuccessfulSyncAt)).</p>"
         html += SVGChart.bars(
             id: "sync", title: "Quarantined records per source (latest run)",
             segments: s.sources.map {
@@ -181,19 +182,19 @@ struct HTMLReportWriter: Sendable {
             ],
             rows: s.sources.map {
                 [
-                    HTMLText.escape($0.source), String($0.resources), dates.dateTime($0.lastSuccessAt),
-                    dates.dateTime($0.lastFullAt), String($0.recordsReadLastRun), String($0.quarantined),
+                    HTMLText.escape($0.source), String($0.resources), dates.timeElement($0.lastSuccessAt),
+                    dates.timeElement($0.lastFullAt), String($0.recordsReadLastRun), String($0.quarantined),
                 ]
-            })
+            }, numeric: [1, 4, 5])
         html += "<h3>Recent runs</h3>"
         html += SVGChart.table(
             header: ["Started (local)", "Finished", "Status", "Read", "Written", "Quarantined"],
             rows: s.recentSyncs.map {
                 [
-                    dates.dateTime($0.startedAt), dates.dateTime($0.completedAt), HTMLText.escape($0.status),
+                    dates.timeElement($0.startedAt), dates.timeElement($0.completedAt), HTMLText.escape($0.status),
                     String($0.recordsProcessed), String($0.recordsSuccess), String($0.recordsFailed),
                 ]
-            })
+            }, numeric: [3, 4, 5])
         return html + "</section>"
     }
 
@@ -208,12 +209,18 @@ struct HTMLReportWriter: Sendable {
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
+        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
         <title>\(HTMLText.escape(title))</title>
         <style>\(stylesheet)</style>
         </head><body>\(body)</body></html>
 
         """
     }
+
+    /// Nothing may load or run: the page is one file with inline CSS, and a stray reference in data is refused by
+    /// the browser rather than fetched.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
     static let stylesheet = """
         :root{color-scheme:light;--ink:#1d2433;--muted:#5b6475;--line:#d8dce3}
@@ -228,9 +235,12 @@ struct HTMLReportWriter: Sendable {
         .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-top:16px}
         .card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;display:flex;flex-direction:column}
         .card .value{font-size:1.6rem;font-weight:600}
-        table{border-collapse:collapse;width:100%;font-size:.9rem;margin:8px 0}
+        .table-scroll{overflow-x:auto}
+        table{border-collapse:collapse;width:100%;font-size:.9rem;margin:8px 0}table.compact{width:auto;min-width:min(100%,26rem)}
         th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:start;vertical-align:top}
-        td{unicode-bidi:plaintext}th{background:#f3f5f8}
+        th{background:#f3f5f8}
+        th.num,td.num{text-align:end;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
+        time,.nowrap{white-space:nowrap}.id{color:var(--muted);font-size:.85em}
         .swatch{display:inline-block;width:10px;height:10px;margin-inline-end:6px;border-radius:2px}
         .legend{font-size:.85rem;margin:4px 0}.legend .swatch{margin-inline-start:12px}
         svg text{fill:var(--ink);font-family:inherit}svg .big{font-size:28px;font-weight:600}
@@ -245,7 +255,7 @@ struct HTMLReportWriter: Sendable {
         .c-risk-low{fill:#1b7f5f;background:#1b7f5f}
         @media (max-width:760px){.pair{grid-template-columns:1fr}}
         @media print{body{max-width:none;padding:0;font-size:11pt}h2{break-after:avoid}
-        section{break-inside:auto}figure,table{break-inside:avoid}a{color:inherit;text-decoration:none}
+        section{break-inside:auto}figure,table{break-inside:avoid}.table-scroll{overflow:visible}a{color:inherit;text-decoration:none}
         .swatch,.card,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
 }

@@ -19,6 +19,12 @@ enum HTMLText {
         return escaped
     }
 
+    /// Escapes text and isolates it in `<bdi>`: a right-to-left name keeps its own direction without reordering or
+    /// realigning what surrounds it (the numbers after it, the table it is in).
+    static func isolated(_ text: String) -> String {
+        "<bdi>\(escape(text))</bdi>"
+    }
+
     /// A coordinate with two decimals, the same on every machine.
     static func number(_ value: Double) -> String {
         let text = String(format: "%.2f", value)
@@ -55,6 +61,17 @@ struct LocalDateFormatter {
     func day(_ date: Date?) -> String {
         guard let date else { return "–" }
         return format(date, dateTime: false)
+    }
+
+    /// `<time datetime="2026-04-15T02:00:00Z">2026-04-15 12:00</time>` (a `<time>` element never breaks across
+    /// lines), or an en dash.
+    ///
+    /// - Parameters:
+    ///   - date: The instant.
+    ///   - withTime: Whether to show the local time as well as the date; `true` by default.
+    func timeElement(_ date: Date?, withTime: Bool = true) -> String {
+        guard let date else { return "–" }
+        return "<time datetime=\"\(date.formatted(.iso8601))\">\(format(date, dateTime: withTime))</time>"
     }
 
     private func format(_ date: Date, dateTime: Bool) -> String {

@@ -31,7 +31,7 @@ enum SVGChart {
         svg += "<text x=\"100\" y=\"96\" text-anchor=\"middle\" class=\"big\">\(total)</text>"
         svg += "<text x=\"100\" y=\"116\" text-anchor=\"middle\" class=\"small\">patients</text></svg>"
         return figure(
-            id: id, title: title, svg: svg, alternative: alternative(segments, total: total),
+            id: id, title: title, svg: svg, caption: alternative(segments, total: total, html: true),
             table: table(
                 header: ["Category", "Count", "Share"],
                 rows: segments.map { segment in
@@ -39,7 +39,7 @@ enum SVGChart {
                         legend(segment), String(segment.value),
                         HTMLText.percent(total == 0 ? nil : Double(segment.value) / Double(total)),
                     ]
-                }))
+                }, numeric: [1, 2]))
     }
 
     /// Horizontal bars, one per segment, longest scaled to the full width.
@@ -49,11 +49,8 @@ enum SVGChart {
         let labelWidth = 180.0
         let barWidth = 440.0
         let height = max(1, segments.count) * rowHeight + 8
-        let description =
-            segments.isEmpty
-            ? "No data."
-            : unit.prefix(1).uppercased() + unit.dropFirst() + ": "
-                + segments.map { "\($0.label) \($0.value)" }.joined(separator: ", ") + "."
+        let heading = unit.prefix(1).uppercased() + unit.dropFirst()
+        let description = segments.isEmpty ? "No data." : "\(heading): \(listing(segments, html: false))."
         var svg = openSVG(id: id, title: title, description: description, width: 680, height: height)
         for (index, segment) in segments.enumerated() {
             let y = Double(index * rowHeight + 4)
@@ -68,10 +65,11 @@ enum SVGChart {
         }
         svg += "</svg>"
         return figure(
-            id: id, title: title, svg: segments.isEmpty ? "" : svg, alternative: description,
+            id: id, title: title, svg: segments.isEmpty ? "" : svg,
+            caption: segments.isEmpty ? "No data." : "\(HTMLText.escape(heading)): \(listing(segments, html: true)).",
             table: table(
-                header: ["Category", unit.prefix(1).uppercased() + unit.dropFirst()],
-                rows: segments.map { [legend($0), String($0.value)] }))
+                header: ["Category", heading], rows: segments.map { [legend($0), String($0.value)] }, numeric: [1],
+                compact: true))
     }
 
     /// One stacked column per week: attended, cancelled and did not arrive for past weeks, booked for coming ones.
@@ -123,7 +121,7 @@ enum SVGChart {
         let legendRow =
             "<p class=\"legend\">" + (stacks.first?.1.map { legend($0) }.joined(separator: " ") ?? "") + "</p>"
         return figure(
-            id: id, title: title, svg: weeks.isEmpty ? "" : svg + legendRow, alternative: description,
+            id: id, title: title, svg: weeks.isEmpty ? "" : svg + legendRow, caption: HTMLText.escape(description),
             table: table(
                 header: ["Week of", "ISO week", "Attended", "Cancelled", "Did not arrive", "Booked"],
                 rows: weeks.map {
@@ -131,31 +129,57 @@ enum SVGChart {
                         HTMLText.escape($0.weekStart), "\($0.isoYear)-W" + String(format: "%02d", $0.isoWeek),
                         String($0.attended), String($0.cancelled), String($0.didNotArrive), String($0.booked),
                     ]
-                }))
+                }, numeric: [2, 3, 4, 5]))
     }
 
     /// A data table; cells are already escaped HTML.
-    static func table(header: [String], rows: [[String]]) -> String {
-        var html = "<table><thead><tr>"
-        html += header.map { "<th scope=\"col\">\(HTMLText.escape($0))</th>" }.joined()
+    ///
+    /// The table sits in a container that scrolls sideways when the screen is narrower than the table, so a phone
+    /// scrolls the table rather than the page.
+    ///
+    /// - Parameters:
+    ///   - header: The column headings, plain text.
+    ///   - rows: The cells, escaped HTML.
+    ///   - numeric: The indexes of columns holding figures: aligned to the end, with digits of equal width.
+    ///   - compact: Whether the table takes only the width it needs (a list of figures with their values) instead
+    ///     of the full width.
+    static func table(header: [String], rows: [[String]], numeric: Set<Int> = [], compact: Bool = false) -> String {
+        var html =
+            compact ? "<div class=\"table-scroll\"><table class=\"compact\">" : "<div class=\"table-scroll\"><table>"
+        html += "<thead><tr>"
+        html += header.enumerated().map { index, title in
+            "<th scope=\"col\"\(numeric.contains(index) ? " class=\"num\"" : "")>\(HTMLText.escape(title))</th>"
+        }.joined()
         html += "</tr></thead><tbody>"
         if rows.isEmpty {
             html += "<tr><td colspan=\"\(header.count)\">No data.</td></tr>"
         }
         for row in rows {
-            html += "<tr>" + row.map { "<td dir=\"auto\">\($0)</td>" }.joined() + "</tr>"
+            html += "<tr>"
+            html += row.enumerated().map { index, cell in
+                numeric.contains(index) ? "<td class=\"num\">\(cell)</td>" : "<td>\(cell)</td>"
+            }.joined()
+            html += "</tr>"
         }
-        return html + "</tbody></table>"
+        return html + "</tbody></table></div>"
     }
 
     private static func legend(_ segment: Segment) -> String {
-        "<span class=\"swatch \(segment.colorClass)\" aria-hidden=\"true\"></span>" + HTMLText.escape(segment.label)
+        "<span class=\"swatch \(segment.colorClass)\" aria-hidden=\"true\"></span>" + HTMLText.isolated(segment.label)
     }
 
-    private static func alternative(_ segments: [Segment], total: Int) -> String {
+    /// The text alternative of a donut: plain text for `<desc>`, or escaped HTML for the caption.
+    private static func alternative(_ segments: [Segment], total: Int, html: Bool = false) -> String {
         guard total > 0 else { return "No data." }
-        return "\(total) in all: "
-            + segments.map { "\($0.label) \($0.value)" }.joined(separator: ", ") + "."
+        return "\(total) in all: \(listing(segments, html: html))."
+    }
+
+    /// `Label 12, Label 3`: plain text, or escaped HTML with each label in `<bdi>`, so a right-to-left label does
+    /// not swap places with the numbers around it.
+    private static func listing(_ segments: [Segment], html: Bool) -> String {
+        segments.map { segment in
+            html ? "\(HTMLText.isolated(segment.label)) \(segment.value)" : "\(segment.label) \(segment.value)"
+        }.joined(separator: ", ")
     }
 
     private static func truncated(_ label: String) -> String {
@@ -169,9 +193,10 @@ enum SVGChart {
             + "<desc id=\"\(id)-desc\">\(HTMLText.escape(description))</desc>"
     }
 
-    private static func figure(id: String, title: String, svg: String, alternative: String, table: String) -> String {
+    /// A `<figure>`: heading, chart, caption (escaped HTML) and table.
+    private static func figure(id: String, title: String, svg: String, caption: String, table: String) -> String {
         "<figure id=\"\(id)\"><h3>\(HTMLText.escape(title))</h3>"
             + (svg.isEmpty ? "" : "<div class=\"chart\">\(svg)</div>")
-            + "<figcaption>\(HTMLText.escape(alternative))</figcaption>\(table)</figure>"
+            + "<figcaption>\(caption)</figcaption>\(table)</figure>"
     }
 }
