@@ -79,10 +79,13 @@ struct AppointmentAggregatorTests {
         #expect(followUp.lookbackDidNotArriveCount == 1)
         #expect(followUp.lookbackCancelledCount == 1)
         #expect(followUp.shareOfAppointments == 4.0 / 6.0)
+        // The latest attended one: not the did-not-arrive, the cancelled or the upcoming appointment.
+        #expect(followUp.mostRecentVisitAt == Clinic.local(2026, 9, 1, 9))
         let initial = types[2]
         #expect(initial.patientCount == 1)
         #expect(initial.appointmentCount == 1)
         #expect(initial.lookbackAttendedCount == 0)
+        #expect(initial.mostRecentVisitAt == Clinic.local(2026, 6, 1, 9), "attended, though before the window")
         #expect(abs(types.map(\.shareOfAppointments).reduce(0, +) - 1) < 1e-12)
     }
 

@@ -91,6 +91,7 @@ public struct DerivedTablesWriter: Sendable {
             encoder.field(row.lookbackDidNotArriveCount)
             encoder.field(row.appointmentCount)
             encoder.field((row.shareOfAppointments * 10_000).rounded() / 10_000)
+            encoder.field(row.mostRecentVisitAt)
             encoder.endRow(appendingHash: false)
         }
         try await copy(
@@ -98,7 +99,7 @@ public struct DerivedTablesWriter: Sendable {
             table: "appointment_type_stats",
             columns: [
                 "organization_id", "appointment_type_id", "as_of", "run_id", "patients", "upcoming", "attended_90d",
-                "cancelled_90d", "did_not_arrive_90d", "total_appointments", "share_of_total",
+                "cancelled_90d", "did_not_arrive_90d", "total_appointments", "share_of_total", "most_recent_at",
             ],
             on: connection,
             logger: logger

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Appointment figures for one appointment type (the `appointment_type_stats` table).
 public struct AppointmentTypeStatistics: Sendable, Hashable, Codable {
     /// The appointment type's Cliniko id (empty for appointments without a type).
@@ -16,6 +18,8 @@ public struct AppointmentTypeStatistics: Sendable, Hashable, Codable {
     public var lookbackDidNotArriveCount: Int
     /// This type's share of all non-archived appointments, 0–1.
     public var shareOfAppointments: Double
+    /// When the most recent attended appointment of this type started (`nil` when none was attended yet).
+    public var mostRecentVisitAt: Date?
 
     /// Creates a row.
     ///
@@ -28,7 +32,8 @@ public struct AppointmentTypeStatistics: Sendable, Hashable, Codable {
         lookbackAttendedCount: Int,
         lookbackCancelledCount: Int,
         lookbackDidNotArriveCount: Int,
-        shareOfAppointments: Double
+        shareOfAppointments: Double,
+        mostRecentVisitAt: Date? = nil
     ) {
         self.appointmentTypeID = appointmentTypeID
         self.patientCount = patientCount
@@ -38,5 +43,6 @@ public struct AppointmentTypeStatistics: Sendable, Hashable, Codable {
         self.lookbackCancelledCount = lookbackCancelledCount
         self.lookbackDidNotArriveCount = lookbackDidNotArriveCount
         self.shareOfAppointments = shareOfAppointments
+        self.mostRecentVisitAt = mostRecentVisitAt
     }
 }

@@ -63,8 +63,10 @@ public struct AppointmentAggregator: Sendable {
         var attended = 0
         var cancelled = 0
         var didNotArrive = 0
+        var mostRecentVisit: Date?
 
         mutating func merge(_ other: TypeCounts) {
+            if let visit = other.mostRecentVisit, visit > mostRecentVisit ?? .distantPast { mostRecentVisit = visit }
             patients += other.patients
             appointments += other.appointments
             upcoming += other.upcoming
@@ -141,6 +143,7 @@ public struct AppointmentAggregator: Sendable {
         let startsAt = appointment.startsAt
         let isInLookback = startsAt >= lookbackWindowStart && startsAt <= asOf
         counts.appointments += 1
+        if outcome == .attended, startsAt > counts.mostRecentVisit ?? .distantPast { counts.mostRecentVisit = startsAt }
         switch outcome {
         case .upcoming:
             counts.upcoming += 1
@@ -183,7 +186,9 @@ public struct AppointmentAggregator: Sendable {
                 lookbackAttendedCount: counts.attended,
                 lookbackCancelledCount: counts.cancelled,
                 lookbackDidNotArriveCount: counts.didNotArrive,
-                shareOfAppointments: totalAppointments > 0 ? Double(counts.appointments) / Double(totalAppointments) : 0
+                shareOfAppointments: totalAppointments > 0
+                    ? Double(counts.appointments) / Double(totalAppointments) : 0,
+                mostRecentVisitAt: counts.mostRecentVisit
             )
         }
         .sorted { lhs, rhs in
