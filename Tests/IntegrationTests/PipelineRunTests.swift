@@ -3,6 +3,7 @@ import Load
 import Logging
 import Pipeline
 import PostgresNIO
+import Sandbox
 import TestSupport
 import Testing
 
@@ -137,40 +138,66 @@ struct PipelineRunTests {
         }
     }
 
-    @Test("an organization with a bad credential fails alone; the others succeed")
+    @Test("an organization with a bad credential fails alone, clearly; the others succeed")
     func badCredentialFailsAlone() async throws {
-        try await TestDatabase.withFreshDatabase { client, _ in
-            let vault = try CredentialVault(keyData: Data(repeating: 4, count: 32))
-            let definition = try Self.demo(patients: 60)
-            _ = try await Self.run(definition, client: client, vault: vault)
-            let organizations = try await OrganizationStore(client: client).list(logger: TestDatabase.logger).map(\.id)
-            let victim = try #require(organizations.first)
-            let patientsBefore = try await TestDatabase.count(
-                "SELECT count(*)::int FROM patients WHERE organization_id = \(victim)", on: client)
-
-            // Corrupt the stored key: the sandbox registration will put the right one back, so run without a sandbox
-            // by pointing the pipeline at the sandbox's organizations only through the registered credentials.
-            var broken = definition
-            broken.sandbox = nil
-            broken.organizations = .only(organizations.compactMap(OrganizationID.init))
-            try await CredentialStore(client: client, vault: vault).set(
-                ServiceCredential(service: .cliniko, secret: "WRONGKEYWRONGKEY-au1"), organization: victim,
-                actor: "tests",
-                logger: TestDatabase.logger
-            )
-            let outcomes = try await Self.run(broken, client: client, vault: vault)
-            let failed = try #require(outcomes.first { $0.organization == victim })
-            #expect(failed.status == .failed)
-            #expect(failed.message?.isEmpty == false)
-            #expect(!(failed.message ?? "").contains("WRONGKEY"), "the secret never appears in messages")
-            #expect(
-                try await TestDatabase.count(
+        let configuration = SandboxControl.configuration(patients: 60)
+        try await withRunningSandbox(configuration: configuration, logger: TestDatabase.logger) { endpoints in
+            try await TestDatabase.withFreshDatabase { client, _ in
+                let vault = try CredentialVault(keyData: Data(repeating: 4, count: 32))
+                var run = PipelineRun(
+                    definition: try Self.demo(patients: 60), runID: UUID(), asOf: nil, forceFull: false,
+                    concurrency: 2, isDryRun: false, onlyOrganizations: [], actor: "tests",
+                    logger: TestDatabase.logger)
+                run.runningSandbox = endpoints
+                #expect(try await run.execute(client: client, vault: vault).allSatisfy { $0.status == .succeeded })
+                let organizations = endpoints.organizations.map(\.id)
+                let victim = try #require(organizations.first)
+                let patientsBefore = try await TestDatabase.count(
                     "SELECT count(*)::int FROM patients WHERE organization_id = \(victim)", on: client)
-                    == patientsBefore)
-            #expect(
-                try await TestDatabase.count(
-                    "SELECT count(*)::int FROM sync_runs WHERE organization_id = \(victim) AND status = 'failed' AND error IS NOT NULL",
-                    on: client) == 1)
+
+                // As in production: registered organizations, credentials from the vault, the sources' base URLs in
+                // the pipeline (`{shard}` from each key). One organization's Cliniko key is wrong.
+                var registered = try Self.demo(patients: 60)
+                registered.sandbox = nil
+                registered.organizations = .only(organizations.compactMap(OrganizationID.init))
+                registered.stages = registered.stages.map { stage in
+                    var settings = stage.settings
+                    switch settings {
+                    case .cliniko(var cliniko):
+                        cliniko.common.baseURL = endpoints.clinikoBaseURLTemplate
+                        settings = .cliniko(cliniko)
+                    case .chatwoot(var chatwoot):
+                        chatwoot.common.baseURL = endpoints.chatwootBaseURL
+                        settings = .chatwoot(chatwoot)
+                    case .clerk(var clerk):
+                        clerk.common.baseURL = endpoints.clerkAPIBaseURL
+                        settings = .clerk(clerk)
+                    default:
+                        break
+                    }
+                    return StageDefinition(id: stage.id, settings: settings, location: stage.location)
+                }
+                try await CredentialStore(client: client, vault: vault).set(
+                    ServiceCredential(service: .cliniko, secret: "WRONGKEYWRONGKEY-au1"), organization: victim,
+                    actor: "tests", logger: TestDatabase.logger)
+                let outcomes = try await Self.run(registered, client: client, vault: vault)
+                #expect(outcomes.count == organizations.count)
+                let failed = try #require(outcomes.first { $0.organization == victim })
+                #expect(failed.status == .failed)
+                #expect(failed.message?.contains("unauthorized") == true, "\(failed.message ?? "")")
+                #expect(!(failed.message ?? "").contains("WRONGKEY"), "the secret never appears in messages")
+                #expect(
+                    outcomes.filter { $0.organization != victim }.allSatisfy { $0.status == .succeeded },
+                    "\(outcomes.map { ($0.organization, $0.status, $0.message ?? "") })")
+                #expect(
+                    try await TestDatabase.count(
+                        "SELECT count(*)::int FROM patients WHERE organization_id = \(victim)", on: client)
+                        == patientsBefore)
+                #expect(
+                    try await TestDatabase.count(
+                        "SELECT count(*)::int FROM sync_runs WHERE organization_id = \(victim) AND status = 'failed' AND error IS NOT NULL",
+                        on: client) == 1)
+            }
         }
     }
 
