@@ -98,9 +98,12 @@ struct PipelineRunTests {
             #expect(FileManager.default.fileExists(atPath: "\(output)/index.html"))
             #expect(FileManager.default.fileExists(atPath: "\(output)/index.json"))
 
+            let checksum = try await WarehouseChecksum.compute(on: client)
             let second = try await Self.run(definition, client: client, vault: vault)
             #expect(second.allSatisfy { $0.status == .succeeded })
             #expect(second.allSatisfy { $0.totals.inserted == 0 && $0.totals.updated == 0 }, "\(second.map(\.totals))")
+            #expect(
+                try await WarehouseChecksum.compute(on: client) == checksum, "a second run changes no table content")
             #expect(
                 try await TestDatabase.count(
                     "SELECT count(*)::int FROM sync_runs WHERE status = 'succeeded'", on: client) == 4)
