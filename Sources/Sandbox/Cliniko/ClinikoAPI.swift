@@ -149,7 +149,7 @@ struct ClinikoAPI: Sendable {
             }
             writer.endArray()
             writer.key("total_entries")
-            writer.int(page.order.count)
+            writer.int(page.total)
             writer.key("links")
             writer.beginObject()
             let path = "\(base)/\(resource.rawValue)"

@@ -1,11 +1,16 @@
 /// One resolved page of a Cliniko list: filters, visibility, sort, `page`/`per_page`.
 struct ClinikoPage {
-    /// Every matching row, in the requested order.
+    /// Every matching row, in the requested order. With a keyset bound (`id:>N` sorted by id) the rows before
+    /// ``offset`` are those the bound leaves out.
     let order: [Int32]
+    /// Where the rows matching a keyset bound begin in ``order`` (0 without one).
+    let offset: Int
     let number: Int
     let perPage: Int
     /// Index of the page's first row in ``order``.
     let start: Int
+    /// How many rows match (`total_entries`).
+    var total: Int { order.count - offset }
     /// The rows on this page.
     var rows: [Int] { start < order.count ? order[start..<min(start + perPage, order.count)].map(Int.init) : [] }
     var hasNext: Bool { start + perPage < order.count }
@@ -41,8 +46,21 @@ struct ClinikoPage {
         } else if descendingByDefault {
             sortKeys = [("created_at", true)]
         }
+        // A keyset walk (`sort=id` plus `id:>N`) asks for a new bound on every page; answering it from the order
+        // cached without the bound (a binary search, ids ascending) keeps each page cheap instead of re-filtering and
+        // re-sorting the whole resource.
+        var bounds: [ClinikoFilter] = []
+        var cachedTexts = filterTexts
+        if sortKeys.count == 1, sortKeys[0].field == "id", !sortKeys[0].descending {
+            let isBound = { (filter: ClinikoFilter) in
+                filter.field == "id" && [.greater, .greaterOrEqual].contains(filter.op)
+            }
+            bounds = filters.filter(isBound)
+            cachedTexts = zip(filterTexts, filters).filter { !isBound($0.1) }.map(\.0)
+            filters.removeAll(where: isBound)
+        }
         let key =
-            "\(resource.rawValue)|\(filterTexts.joined(separator: "\u{1}"))|\(sortKeys.map { "\($0.field):\($0.descending)" })"
+            "\(resource.rawValue)|\(cachedTexts.joined(separator: "\u{1}"))|\(sortKeys.map { "\($0.field):\($0.descending)" })"
         let data = clinic.data
         order = clinic.order(for: key) {
             var rows = resource.rows(in: data)
@@ -67,7 +85,17 @@ struct ClinikoPage {
             }
             return rows
         }
-        start = (number - 1) * perPage
+        var low = 0
+        if !bounds.isEmpty {
+            var high = order.count
+            while low < high {
+                let middle = (low + high) / 2
+                let value = resource.value("id", row: Int(order[middle]), in: data)
+                if bounds.allSatisfy({ $0.matches(value) }) { high = middle } else { low = middle + 1 }
+            }
+        }
+        offset = low
+        start = low + (number - 1) * perPage
     }
 
     /// A pagination link echoing the request's query (every `q[]`, `sort`, …) with `page` and `per_page`.
