@@ -73,8 +73,13 @@ struct ControlError: Error, CustomStringConvertible {
 
 /// The `id` of a truth object as text.
 func truthID(_ object: [String: Any]) -> String {
-    switch object["id"] {
-    case let text as String: text
+    jsonText(object["id"])
+}
+
+/// A JSON value as text: strings as they are, numbers and booleans printed, null and absent as "".
+func jsonText(_ value: Any?) -> String {
+    switch value {
+    case let string as String: string
     case let number as NSNumber: number.stringValue
     default: ""
     }

@@ -47,8 +47,9 @@ struct TruthComparison {
             from: "patients")
         let expected = truth.map { patient in
             [
-                truthID(patient), text(patient["first_name"]), text(patient["last_name"]), text(patient["email"]),
-                text(patient["archived_at"]), text(patient["merged_at"]), text(patient["updated_at"]),
+                truthID(patient), jsonText(patient["first_name"]), jsonText(patient["last_name"]),
+                jsonText(patient["email"]),
+                jsonText(patient["archived_at"]), jsonText(patient["merged_at"]), jsonText(patient["updated_at"]),
             ]
         }
         #expect(loaded.count == truth.count, "\(organization.id) patients")
@@ -59,7 +60,7 @@ struct TruthComparison {
         for patient in truth {
             let entries = patient["patient_phone_numbers"] as? [[String: Any]] ?? []
             for (position, entry) in entries.enumerated() {
-                let number = text(entry["number"])
+                let number = jsonText(entry["number"])
                 guard !number.isEmpty else { continue }
                 expectedPhones.append([
                     truthID(patient), String(position), number, parser.normalize(number).e164 ?? "",
@@ -86,9 +87,10 @@ struct TruthComparison {
             from: "appointments")
         let expected = truth.map { appointment in
             [
-                truthID(appointment), Self.linkedID(appointment["patient"]), text(appointment["starts_at"]),
-                text(appointment["cancelled_at"]), (appointment["did_not_arrive"] as? Bool ?? false) ? "true" : "false",
-                text(appointment["archived_at"]),
+                truthID(appointment), Self.linkedID(appointment["patient"]), jsonText(appointment["starts_at"]),
+                jsonText(appointment["cancelled_at"]),
+                (appointment["did_not_arrive"] as? Bool ?? false) ? "true" : "false",
+                jsonText(appointment["archived_at"]),
             ]
         }
         #expect(loaded.count == truth.count, "\(organization.id) appointments")
@@ -99,15 +101,15 @@ struct TruthComparison {
     private func contacts() async throws {
         // Chatwoot's list leaves out contacts with neither e-mail, phone nor identifier.
         let truth = try await control.truth("contacts", organization: organization.id).filter { contact in
-            ["email", "phone_number", "identifier"].contains { !text(contact[$0]).isEmpty }
+            ["email", "phone_number", "identifier"].contains { !jsonText(contact[$0]).isEmpty }
         }
         let loaded = try await rows(["contact_id", "email", "phone_number", "phone_e164"], from: "contacts")
         let parser = Self.parser(for: organization)
         let expected = truth.map { contact in
-            let phone = text(contact["phone_number"])
+            let phone = jsonText(contact["phone_number"])
             // Chatwoot stores E.164 already, but fictional ranges (+1 555 01xx) are not valid numbers: no E.164.
             return [
-                truthID(contact), text(contact["email"]), phone,
+                truthID(contact), jsonText(contact["email"]), phone,
                 phone.isEmpty ? "" : parser.normalize(phone).e164 ?? "",
             ]
         }
@@ -121,7 +123,7 @@ struct TruthComparison {
         let expected = memberships.map { membership in
             [
                 truthID(membership), ((membership["public_user_data"] as? [String: Any])?["user_id"] as? String) ?? "",
-                text(membership["role"]),
+                jsonText(membership["role"]),
             ]
         }
         let loaded = try await rows(["membership_id", "user_id", "role"], from: "organization_members")
@@ -144,7 +146,7 @@ struct TruthComparison {
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: TestDatabase.logger)
         for try await (json) in rows.decode(String.self) {
             let values = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] ?? []
-            result.append(values.map { text($0) })
+            result.append(values.map { jsonText($0) })
         }
         return result
     }
@@ -168,13 +170,4 @@ struct TruthComparison {
     private static func byFirst(_ a: [String], _ b: [String]) -> Bool { a.first ?? "" < b.first ?? "" }
 
     private static func lexicographic(_ a: [String], _ b: [String]) -> Bool { a.lexicographicallyPrecedes(b) }
-}
-
-/// A JSON value as text: strings as they are, numbers and booleans printed, null and absent as "".
-private func text(_ value: Any?) -> String {
-    switch value {
-    case let string as String: string
-    case let number as NSNumber: number.stringValue
-    default: ""
-    }
 }
