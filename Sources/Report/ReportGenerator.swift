@@ -131,29 +131,38 @@ public struct ReportGenerator: Sendable {
         let started = ContinuousClock.now
         var logger = logger
         logger[metadataKey: "routiq.org"] = "\(organization)"
+        logger.debug("writing reports")
         let wantsJSON = configuration.formats.contains(.json)
-        let (summary, patients) = try await client.withUnwrappedTransaction(logger: logger) { connection in
+        let writer = AtomicFileWriter()
+        let directory = configuration.outputDirectory.appendingPathComponent(organization, isDirectory: true)
+        let patientsURL = directory.appendingPathComponent("patients.json")
+        let summary = try await client.withUnwrappedTransaction(logger: logger) { connection in
             let queries = ReportQueries(
                 connection: connection, organization: organization, asOf: asOf, options: configuration.options,
                 logger: logger)
             try await queries.begin()
             let summary = try await Self.summary(queries: queries, runID: runID)
-            let patients = wantsJSON ? try await queries.patientRows() : []
-            return (summary, patients)
+            try writer.makeDirectory(configuration.outputDirectory)
+            try writer.makeDirectory(directory)
+            if wantsJSON {
+                // Streamed from the same snapshot as the summary, a buffer at a time.
+                let file = try writer.begin(patientsURL)
+                var stream = PatientActivityJSONStream(
+                    organizationID: organization, asOf: asOf, schemaVersion: OrganizationSummary.currentSchemaVersion)
+                try await queries.forEachPatientRow { row in
+                    stream.append(row)
+                    if stream.pendingByteCount >= 1 << 16 { try stream.drain(file.write) }
+                }
+                stream.finish()
+                try stream.drain(file.write)
+                try file.commit()
+            }
+            return summary
         }
-        let writer = AtomicFileWriter()
-        let directory = configuration.outputDirectory.appendingPathComponent(organization, isDirectory: true)
-        try writer.makeDirectory(configuration.outputDirectory)
-        try writer.makeDirectory(directory)
         var files = ReportFiles(organization: organization, directory: directory, summary: summary)
         if wantsJSON {
             let summaryURL = directory.appendingPathComponent("summary.json")
             try writer.write(try ReportJSON.encode(summary), to: summaryURL)
-            let patientsURL = directory.appendingPathComponent("patients.json")
-            let export = PatientActivityExport(
-                schemaVersion: OrganizationSummary.currentSchemaVersion, organizationID: organization, asOf: asOf,
-                patients: patients)
-            try writer.write(export.prettyJSON(), to: patientsURL)
             files.summaryJSON = summaryURL
             files.patientsJSON = patientsURL
         }

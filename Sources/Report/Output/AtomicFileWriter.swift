@@ -24,28 +24,14 @@ struct AtomicFileWriter: Sendable {
 
     /// Replaces `url` with `data` atomically, mode 0600.
     func write(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw ReportError(.writeFailed, "cannot create \(temporary.path)", underlying: Self.lastError())
-        }
-        var failure: (any Error)?
-        do {
-            try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(contentsOf: data)
-        } catch {
-            failure = error
-        }
-        if failure == nil, fchmod(descriptor, 0o600) != 0 || fsync(descriptor) != 0 { failure = Self.lastError() }
-        if close(descriptor) != 0, failure == nil { failure = Self.lastError() }
-        if failure == nil, rename(temporary.path, url.path) != 0 { failure = Self.lastError() }
-        if let failure {
-            unlink(temporary.path)
-            throw ReportError(.writeFailed, "cannot write \(url.path)", underlying: failure)
-        }
+        let file = try PendingFile(url: url)
+        try file.write(data)
+        try file.commit()
     }
 
-    private static func lastError() -> POSIXError {
-        POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+    /// Starts replacing `url` with a file written in pieces; it appears at `url` when ``PendingFile/commit()`` is
+    /// called, and is removed if it never is.
+    func begin(_ url: URL) throws -> PendingFile {
+        try PendingFile(url: url)
     }
 }

@@ -112,6 +112,12 @@ struct PrettyJSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Forgets the bytes written so far, keeping the buffer, so a long document can be written out in pieces. What
+    /// follows continues at the same depth.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Ends the document with a line break, as ``ReportJSON/encode(_:)`` does.
     mutating func finish() {
         bytes.append(UInt8(ascii: "\n"))

@@ -340,7 +340,9 @@ struct ReportQueries {
         return summary
     }
 
-    func patientRows() async throws -> [PatientActivityRow] {
+    /// Reads `patient_activity` with names and contact details, by patient id, one row at a time (the rows are never
+    /// all in memory).
+    func forEachPatientRow(_ body: (PatientActivityRow) throws -> Void) async throws {
         let rows = try await connection.query(
             """
             SELECT a.patient_id, \(unescaped: Self.patientName), p.email, p.primary_phone_e164,
@@ -362,10 +364,9 @@ struct ReportQueries {
             """,
             logger: logger
         )
-        var patients: [PatientActivityRow] = []
         for try await row in rows {
             let c = row.makeRandomAccess()
-            patients.append(
+            try body(
                 PatientActivityRow(
                     patientID: try c[0].decode(String.self), name: try c[1].decode(String.self),
                     email: try c[2].decode(String?.self), phone: try c[3].decode(String?.self),
@@ -384,7 +385,6 @@ struct ReportQueries {
                 )
             )
         }
-        return patients
     }
 
     /// A patient's display name: preferred (else first) name and last name, else the id. Columns of `p` and `a`.

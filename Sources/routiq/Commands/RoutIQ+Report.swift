@@ -61,20 +61,31 @@ extension RoutIQ {
                             .notFound, "organizations not registered: \(unknown.joined(separator: ", "))")
                     }
                     let selected = organizations.isEmpty ? registered : organizations
-                    var summaries: [OrganizationSummary] = []
-                    var latest = Date(timeIntervalSince1970: 0)
+                    var requests: [ReportGenerator.Request] = []
                     for organization in selected {
                         let (runID, runAsOf) = try await Self.lastRun(organization, client: client, logger: logger)
-                        let asOf = fixedAsOf ?? runAsOf ?? Date()
-                        latest = max(latest, asOf)
-                        let files = try await generator.generate(
-                            organization: organization, asOf: asOf, runID: runID, client: client, logger: logger
-                        )
-                        summaries.append(files.summary)
-                        print("\(organization): \(files.directory.path)")
+                        requests.append(
+                            .init(organization: organization, asOf: fixedAsOf ?? runAsOf ?? Date(), runID: runID))
                     }
+                    var summaries: [OrganizationSummary] = []
+                    var failures = 0
+                    for (request, result) in zip(
+                        requests, await generator.generate(requests, client: client, logger: logger))
+                    {
+                        switch result {
+                        case .success(let files):
+                            summaries.append(files.summary)
+                            print("\(request.organization): \(files.directory.path)")
+                        case .failure(let error):
+                            failures += 1
+                            CommandFailure.printError(
+                                "\(request.organization): the reports could not be written: \(error)")
+                        }
+                    }
+                    let latest = requests.map(\.asOf).max() ?? Date()
                     try generator.writeIndex(summaries: summaries, asOf: fixedAsOf ?? latest)
                     print("Index: \(URL(fileURLWithPath: output).appendingPathComponent("index.html").path)")
+                    if failures > 0 { throw CommandFailure.someOrganizationsFailed }
                 }
             }
         }

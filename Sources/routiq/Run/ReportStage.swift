@@ -23,8 +23,8 @@ struct ReportStage: Sendable {
 
     var isEmpty: Bool { folders.isEmpty }
 
-    /// Writes every succeeded organization's reports and the index; an organization whose reports cannot be written
-    /// is marked failed (its committed data stays).
+    /// Writes every succeeded organization's reports (a few organizations at a time, each streaming its patients) and
+    /// the index; an organization whose reports cannot be written is marked failed (its committed data stays).
     func write(
         outcomes: [OrganizationOutcome],
         asOf: Date,
@@ -37,21 +37,21 @@ struct ReportStage: Sendable {
             let generator = ReportGenerator(
                 configuration: .init(outputDirectory: URL(fileURLWithPath: folder, isDirectory: true), formats: formats)
             )
+            let succeeded = outcomes.indices.filter { outcomes[$0].status == .succeeded }
+            let results = await generator.generate(
+                succeeded.map { .init(organization: outcomes[$0].organization, asOf: asOf, runID: runID) },
+                client: client, logger: logger)
             var summaries: [OrganizationSummary] = []
-            for index in outcomes.indices where outcomes[index].status == .succeeded {
-                let organization = outcomes[index].organization
-                logger.debug("writing reports", metadata: ["routiq.org": "\(organization)"])
-                do {
-                    let files = try await generator.generate(
-                        organization: organization, asOf: asOf, runID: runID, client: client, logger: logger
-                    )
+            for (index, result) in zip(succeeded, results) {
+                switch result {
+                case .success(let files):
                     summaries.append(files.summary)
-                } catch {
+                case .failure(let error):
                     outcomes[index].status = .failed
                     outcomes[index].message = "the reports could not be written: \(error)"
                     logger.error(
                         "reports could not be written; the organization's data is committed",
-                        metadata: ["routiq.org": "\(organization)", "routiq.error": "\(error)"]
+                        metadata: ["routiq.org": "\(outcomes[index].organization)", "routiq.error": "\(error)"]
                     )
                 }
             }

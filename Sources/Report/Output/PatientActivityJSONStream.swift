@@ -1,16 +1,30 @@
 import Foundation
 
-extension PatientActivityExport {
-    /// `patients.json`: the same bytes as `ReportJSON.encode(self)`, written with ``PrettyJSONWriter`` in a fraction
-    /// of `JSONEncoder`'s time; this document holds every patient, so it was most of a report run's work.
+/// `patients.json` written as the rows arrive, so an organization's patients never have to be in memory at once:
+/// the same bytes as `ReportJSON.encode(_:)` gives for a ``PatientActivityExport``, written with
+/// ``PrettyJSONWriter`` in a fraction of `JSONEncoder`'s time (this document holds every patient, so it was most of
+/// a report run's work).
+///
+/// Members are written in the order `JSONEncoder`'s sorted keys give (UTF-8 order of the ``CodingKeys``), and
+/// optional values are left out when `nil`, as synthesized `Encodable` does. Call ``append(_:)`` per row in patient
+/// order, ``drain(_:)`` whenever ``pendingByteCount`` has grown large, then ``finish()`` and a last ``drain(_:)``.
+///
+/// - Important: A property added to ``PatientActivityRow`` must be written here too; `PrettyJSONWriterTests`
+///   fails until it is.
+struct PatientActivityJSONStream {
+    private var writer: PrettyJSONWriter
+    private let schemaVersion: Int
+
+    /// Starts the document: everything up to the first row.
     ///
-    /// Members are written in the order `JSONEncoder`'s sorted keys give (UTF-8 order of the ``CodingKeys``), and
-    /// optional values are left out when `nil`, as synthesized `Encodable` does.
-    ///
-    /// - Important: A property added to ``PatientActivityRow`` must be written here too; `PrettyJSONWriterTests`
-    ///   fails until it is.
-    func prettyJSON() -> Data {
-        var writer = PrettyJSONWriter(capacity: 256 + patients.count * 1_000)
+    /// - Parameters:
+    ///   - organizationID: The organization's Clerk id.
+    ///   - asOf: The instant the activity was computed as of.
+    ///   - schemaVersion: The document's `schema_version`.
+    ///   - capacity: Bytes to reserve; the caller drains at about this size.
+    init(organizationID: String, asOf: Date, schemaVersion: Int, capacity: Int = 1 << 16) {
+        writer = PrettyJSONWriter(capacity: capacity)
+        self.schemaVersion = schemaVersion
         writer.openObject()
         writer.member("as_of")
         writer.date(asOf)
@@ -18,21 +32,50 @@ extension PatientActivityExport {
         writer.string(organizationID)
         writer.member("patients")
         writer.openArray()
-        for patient in patients {
-            writer.element()
-            patient.write(to: &writer)
-        }
+    }
+
+    /// Bytes written and not yet drained.
+    var pendingByteCount: Int { writer.bytes.count }
+
+    /// Writes one patient.
+    mutating func append(_ row: PatientActivityRow) {
+        writer.element()
+        row.write(to: &writer)
+    }
+
+    /// Ends the document.
+    mutating func finish() {
         writer.closeArray()
         writer.member("schema_version")
         writer.int(schemaVersion)
         writer.closeObject()
         writer.finish()
-        return Data(writer.bytes)
+    }
+
+    /// Hands the bytes written since the last drain to `body`, then forgets them (keeping the buffer).
+    mutating func drain(_ body: ([UInt8]) throws -> Void) rethrows {
+        try body(writer.bytes)
+        writer.removeAll()
+    }
+}
+
+extension PatientActivityExport {
+    /// The whole document in memory, as ``PatientActivityJSONStream`` writes it.
+    func prettyJSON() -> Data {
+        var stream = PatientActivityJSONStream(
+            organizationID: organizationID, asOf: asOf, schemaVersion: schemaVersion,
+            capacity: 256 + patients.count * 1_000)
+        for patient in patients { stream.append(patient) }
+        stream.finish()
+        var data = Data()
+        stream.drain { data = Data($0) }
+        return data
     }
 }
 
 extension PatientActivityRow {
-    fileprivate func write(to writer: inout PrettyJSONWriter) {
+    /// Writes the row as one object of `patients.json`'s `patients` array.
+    func write(to writer: inout PrettyJSONWriter) {
         writer.openObject()
         writer.member("action_priority")
         writer.int(actionPriority)
