@@ -5,8 +5,8 @@
 //     swift run -c release ReportBenchmark [organizations] [patients-per-organization] [rounds]
 //
 // Defaults: 100 organizations × 2,000 patients, 3 rounds. Each round writes everything twice into fresh temporary
-// folders: one organization after the other with `generate(organization:…)`, as `routiq run` and `routiq report`
-// call it, and with `generate(_:client:logger:)`, several organizations at once (Options.maximumConcurrentOrganizations).
+// folders: one organization after the other with `generate(organization:…)`, and with `generate(_:client:logger:)`,
+// several organizations at once (Options.maximumConcurrentOrganizations), as `routiq run` and `routiq report` call it.
 // Both are followed by `writeIndex(summaries:asOf:)`.
 //
 // The database is a throwaway one on DATABASE_URL's server when that is set, else on the embedded cluster the tests
