@@ -33,6 +33,10 @@ struct ResourceFigures: Sendable, Codable {
     var removed = 0
     var quarantined = 0
     var seconds = 0.0
+    /// Of ``seconds``, the time spent copying pages into the staging tables (`COPY … FROM STDIN`).
+    var copySeconds = 0.0
+    /// Of ``seconds``, the time spent merging staged rows into the warehouse and marking removed rows.
+    var mergeSeconds = 0.0
     /// Whether every page arrived (a full fetch may reconcile deletions only then).
     var complete = false
 }

@@ -77,6 +77,7 @@ struct ResourceLoader: Sendable {
                         figures.read -= 1
                     }
                 }
+                let copyStarted = ContinuousClock.now
                 try await loader.stage(encoder, into: table, on: connection, logger: logger)
                 if let childTable, childEncoder.rowCount > 0 {
                     try await connection.copyFrom(table: childTable.table, columns: childTable.columns, logger: logger)
@@ -85,6 +86,7 @@ struct ResourceLoader: Sendable {
                         try await writer.write(childEncoder.buffer)
                     }
                 }
+                figures.copySeconds += (ContinuousClock.now - copyStarted).seconds
                 if !rejected.isEmpty {
                     try await quarantine.write(rejected, on: connection, logger: logger)
                     figures.quarantined += rejected.count
@@ -111,6 +113,7 @@ struct ResourceLoader: Sendable {
             // keep the resource's cursor where it was, and the next run reads the record again.
             highWaterMark = nil
         }
+        let mergeStarted = ContinuousClock.now
         let counts = try await loader.merge(table, on: connection, logger: logger)
         figures.inserted = counts.inserted
         figures.updated = counts.updated
@@ -125,6 +128,7 @@ struct ResourceLoader: Sendable {
             figures.removed = try await loader.markUnstagedRemoved(
                 table, sparingQuarantined: (runID, resource), on: connection, logger: logger)
         }
+        figures.mergeSeconds = (ContinuousClock.now - mergeStarted).seconds
         // No ANALYZE here: its lock conflicts with itself and is held until commit, so it would make every other
         // organization's run wait for this one. Statistics come from autovacuum after the commit.
         figures.seconds = (ContinuousClock.now - started).seconds
