@@ -161,6 +161,31 @@ import Testing
         }
     }
 
+    @Test("a full message walk reads each conversation forwards, 100 messages a request, with no extra empty request")
+    func aFullMessageWalkReadsForwards() async throws {
+        try await SandboxHarness.with(patients: 400) { harness in
+            let trueMessages = try await harness.truth("messages")
+            let conversations = try await harness.truth("conversations").count
+            var perConversation: [String: Int] = [:]
+            for message in trueMessages {
+                perConversation[truthID(["id": message["conversation_id"] as Any]), default: 0] += 1
+            }
+            #expect(conversations > 25 && !perConversation.isEmpty)
+            _ = try await harness.control(.DELETE, "/stats")
+            let chatwoot = try harness.chatwoot()
+            let messages = try await collect(chatwoot.messages(since: nil), id: \.id)
+            #expect(messages.duplicates.isEmpty)
+            #expect(messages.records.map(\.id).sorted() == trueMessages.map(truthID).sorted())
+            // One list request per 25 conversations; per conversation, one request per full page of 100 and the
+            // short (or empty) last one, which also reached the newest message the list showed.
+            let withoutMessages = conversations - perConversation.count
+            let expected =
+                (conversations + 24) / 25 + withoutMessages + perConversation.values.reduce(0) { $0 + $1 / 100 + 1 }
+            let requests = (try await harness.stats()["apis"] as? [String: Int])?["chatwoot"] ?? 0
+            #expect(requests == expected, "\(perConversation.count) conversations with messages")
+        }
+    }
+
     @Test func patientsDeletedWhileAFullWalkIsUnderWaySkipNoOtherPatient() async throws {
         try await SandboxHarness.with(patients: 400) { harness in
             try await harness.setFaults("api:cliniko,delete:%2")

@@ -159,4 +159,19 @@ struct ContactMatcherTests {
         let phoneOnly = ContactMatcher(patients: Self.patients, configuration: .init(methods: [.phone]))
         #expect(phoneOnly.match(Self.contact(email: "sam@example.com")).status == .unmatched)
     }
+
+    @Test("Patients added one at a time give the same matches as the whole list at once")
+    func insertedOneAtATime() {
+        var incremental = ContactMatcher(patients: [])
+        for patient in Self.patients { incremental.insert(patient) }
+        let contacts = [
+            Self.contact(phone: "+61491570157"), Self.contact(phone: "+61491570158"),
+            Self.contact(phone: "+61491570158", email: "kid@example.com"), Self.contact(email: "family@example.com"),
+            Self.contact(identifier: "p7"), Self.contact(identifier: "p3"), Self.contact(email: "nobody@example.com"),
+        ]
+        for contact in contacts {
+            #expect(incremental.match(contact) == Self.matcher.match(contact))
+        }
+        #expect(incremental.match(contacts[1]).status == .ambiguous)
+    }
 }

@@ -8,7 +8,7 @@ struct ChatwootConversationPayload: RecordPayload {
     var cursor: Date? { record.lastActivityAt ?? record.createdAt }
 
     private enum CodingKeys: String, CodingKey {
-        case id, status, labels, meta, timestamp
+        case id, status, labels, meta, timestamp, messages
         case lastActivityAt = "last_activity_at", createdAt = "created_at", inboxID = "inbox_id"
     }
 
@@ -18,6 +18,15 @@ struct ChatwootConversationPayload: RecordPayload {
 
     private enum SenderKeys: String, CodingKey {
         case id
+    }
+
+    /// An element of `messages`, which holds the conversation's newest message; only its id is read.
+    private struct LastMessage: Decodable {
+        let id: String
+
+        init(from decoder: any Decoder) throws {
+            id = try decoder.container(keyedBy: SenderKeys.self).decodeID(forKey: .id)
+        }
     }
 
     init(from decoder: any Decoder) throws {
@@ -39,7 +48,9 @@ struct ChatwootConversationPayload: RecordPayload {
             createdAt: try container.decodeUnixSeconds(forKey: .createdAt),
             inboxID: try container.decodeIDIfPresent(forKey: .inboxID),
             channel: try meta.decodeText(forKey: .channel),
-            labels: try container.decodeIfPresent([String].self, forKey: .labels)
+            labels: try container.decodeIfPresent([String].self, forKey: .labels),
+            // Only a hint for the message walk: a conversation is never rejected for it.
+            lastMessageID: (try? container.decodeIfPresent([LastMessage].self, forKey: .messages))?.last?.id
         )
     }
 }

@@ -125,7 +125,7 @@ public struct ChatwootSource: Sendable {
     ///   - cursor: The stored high-water mark; messages created before `cursor − overlap` are not read.
     public func messages(conversationID: String, since cursor: Date?) -> SourcePages<Message> {
         let threshold = threshold(cursor)
-        return SourcePages(initial: MessageState(conversationID: conversationID)) { state, pageNumber in
+        return SourcePages(initial: MessageState.backwards(conversationID)) { state, pageNumber in
             let (page, next) = try await messagePage(state, threshold: threshold, pageNumber: pageNumber)
             if let page { client.metrics.count(page) }
             return (page, next)
@@ -145,8 +145,7 @@ public struct ChatwootSource: Sendable {
         let threshold = threshold(cursor)
         return SourcePages(initial: PageState()) { state, pageNumber in
             let (conversations, next) = try await conversationPage(state, threshold: threshold, pageNumber: pageNumber)
-            let page = try await messagesOf(
-                conversations.records.map(\.id), threshold: threshold, pageNumber: pageNumber)
+            let page = try await messagesOf(conversations.records, threshold: threshold, pageNumber: pageNumber)
             client.metrics.count(page)
             return (page, next)
         }

@@ -50,6 +50,10 @@ public struct PatientHistoryReader: ~Copyable {
         // filled in this very transaction and have no statistics yet (ANALYZE would lock out every other
         // organization's run until this one commits), and a nested loop chosen on guessed row counts can take
         // minutes where hash joins take a second.
+        var previousNestLoop = "on"
+        for try await value in try await connection.query("SHOW enable_nestloop", logger: logger).decode(String.self) {
+            previousNestLoop = value
+        }
         try await connection.query("SET LOCAL cursor_tuple_fraction = 1.0", logger: logger)
         try await connection.query("SET LOCAL enable_nestloop = off", logger: logger)
         try await connection.query(
@@ -85,7 +89,9 @@ public struct PatientHistoryReader: ~Copyable {
         do {
             let result = try await body(&reader)
             try await connection.query("CLOSE routiq_patient_history", logger: logger)
-            try await connection.query("RESET enable_nestloop", logger: logger)
+            // Back to what the caller had (the runner turns nested loops off for its whole transaction).
+            try await connection.query(
+                "SELECT set_config('enable_nestloop', \(previousNestLoop), true)", logger: logger)
             try await connection.query("RESET cursor_tuple_fraction", logger: logger)
             return result
         } catch {

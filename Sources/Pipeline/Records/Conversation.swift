@@ -18,6 +18,9 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var channel: String?
     /// The labels, if the API sent them.
     public var labels: [String]?
+    /// The id of the conversation's newest message as the conversation list showed it (`messages[0].id`), if it
+    /// showed one. Not stored: a full message walk uses it to know it has reached the end.
+    public var lastMessageID: String?
 
     /// Creates a conversation.
     ///
@@ -30,6 +33,7 @@ public struct Conversation: Sendable, Hashable, Codable {
     ///   - inboxID: The inbox id.
     ///   - channel: The channel.
     ///   - labels: The labels.
+    ///   - lastMessageID: The newest message's id, as the list showed it.
     public init(
         id: String,
         contactID: String,
@@ -38,7 +42,8 @@ public struct Conversation: Sendable, Hashable, Codable {
         createdAt: Date,
         inboxID: String? = nil,
         channel: String? = nil,
-        labels: [String]? = nil
+        labels: [String]? = nil,
+        lastMessageID: String? = nil
     ) {
         self.id = id
         self.contactID = contactID
@@ -48,5 +53,6 @@ public struct Conversation: Sendable, Hashable, Codable {
         self.inboxID = inboxID
         self.channel = channel
         self.labels = labels
+        self.lastMessageID = lastMessageID
     }
 }

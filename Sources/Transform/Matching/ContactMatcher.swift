@@ -45,15 +45,20 @@ public struct ContactMatcher: Sendable {
     ///   - configuration: The settings.
     public init(patients: some Sequence<Patient>, configuration: Configuration = .init()) {
         self.configuration = configuration
-        for patient in patients where patient.mergedAt == nil && patient.deletedAt == nil && !patient.id.isEmpty {
-            knownPatientIDs.insert(patient.id)
-            for phone in patient.phones {
-                guard let e164 = phone.normalization?.e164 else { continue }
-                Self.add(patient.id, to: &patientsByPhone[e164, default: []])
-            }
-            if let email = patient.email.flatMap(Self.normalizedEmail) {
-                Self.add(patient.id, to: &patientsByEmail[email, default: []])
-            }
+        for patient in patients { insert(patient) }
+    }
+
+    /// Adds one patient to the indexes, for callers that read patients one at a time; merged and deleted patients
+    /// and patients without an id are left out, as ``init(patients:configuration:)`` leaves them out.
+    public mutating func insert(_ patient: Patient) {
+        guard patient.mergedAt == nil, patient.deletedAt == nil, !patient.id.isEmpty else { return }
+        knownPatientIDs.insert(patient.id)
+        for phone in patient.phones {
+            guard let e164 = phone.normalization?.e164 else { continue }
+            Self.add(patient.id, to: &patientsByPhone[e164, default: []])
+        }
+        if let email = patient.email.flatMap(Self.normalizedEmail) {
+            Self.add(patient.id, to: &patientsByEmail[email, default: []])
         }
     }
 

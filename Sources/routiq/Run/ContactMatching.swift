@@ -8,15 +8,17 @@ import Transform
 /// Matches every Chatwoot contact of an organization to its Cliniko patients, from the warehouse, and updates
 /// `contact_matches`, touching only matches that changed.
 ///
-/// The patient index (numbers and e-mails) is built once per organization; contacts are matched in one pass.
+/// The patient index (numbers and e-mails) is built once per organization, one patient row at a time; contacts are
+/// matched as they are read, so neither patients nor contacts are ever all in memory, only the index and the
+/// encoded matches.
 struct ContactMatching: Sendable {
     let organization: String
     let settings: MatchContactsSettings
 
     func run(on connection: PostgresConnection, logger: Logger) async throws {
-        let patients = try await loadPatients(on: connection, logger: logger)
         let methods = settings.methods.compactMap { ContactMatch.Method(rawValue: $0.rawValue) }
-        let matcher = ContactMatcher(patients: patients, configuration: .init(methods: methods))
+        var matcher = ContactMatcher(patients: [], configuration: .init(methods: methods))
+        try await indexPatients(into: &matcher, on: connection, logger: logger)
         let rows = try await connection.query(
             """
             SELECT contact_id, name, email, phone_number, phone_e164, identifier, cliniko_patient_id
@@ -24,7 +26,7 @@ struct ContactMatching: Sendable {
             """,
             logger: logger
         )
-        var contacts: [Contact] = []
+        var encoder = CopyRowEncoder()
         for try await (id, name, email, phone, e164, identifier, patientID) in rows.decode(
             (String, String?, String?, String?, String?, String?, String?).self
         ) {
@@ -32,10 +34,6 @@ struct ContactMatching: Sendable {
                 id: id, name: name, email: email, phoneNumber: phone, identifier: identifier,
                 clinikoPatientID: patientID)
             contact.phoneNormalization = e164.map { PhoneNormalization(e164: $0, type: .unknown, failureReason: nil) }
-            contacts.append(contact)
-        }
-        var encoder = CopyRowEncoder()
-        for contact in contacts {
             let match = matcher.match(contact)
             encoder.field(organization)
             encoder.field(match.contactID)
@@ -80,10 +78,12 @@ struct ContactMatching: Sendable {
             """,
             logger: logger
         )
-        logger.debug("contacts matched", metadata: ["routiq.rows": "\(contacts.count)"])
+        logger.debug("contacts matched", metadata: ["routiq.rows": "\(encoder.rowCount)"])
     }
 
-    private func loadPatients(on connection: PostgresConnection, logger: Logger) async throws -> [Patient] {
+    private func indexPatients(into matcher: inout ContactMatcher, on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
         let rows = try await connection.query(
             """
             SELECT p.patient_id, p.email, p.merged_at, p.deleted_at,
@@ -95,7 +95,6 @@ struct ContactMatching: Sendable {
             """,
             logger: logger
         )
-        var patients: [Patient] = []
         let epoch = Date(timeIntervalSince1970: 0)
         for try await (id, email, mergedAt, deletedAt, numbers) in rows.decode(
             (String, String?, Date?, Date?, [String]).self)
@@ -105,7 +104,7 @@ struct ContactMatching: Sendable {
                     number: $0, phoneType: "Mobile",
                     normalization: PhoneNormalization(e164: $0, type: .unknown, failureReason: nil))
             }
-            patients.append(
+            matcher.insert(
                 Patient(
                     id: id, firstName: "", lastName: "", email: email, phones: phones, mergedAt: mergedAt,
                     deletedAt: deletedAt,
@@ -113,6 +112,5 @@ struct ContactMatching: Sendable {
                 )
             )
         }
-        return patients
     }
 }

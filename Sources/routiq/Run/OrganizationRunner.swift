@@ -118,6 +118,12 @@ struct OrganizationRunner: Sendable {
     // MARK: The transaction
 
     private func loadAndDerive(on connection: PostgresConnection, logger: Logger) async throws -> [ResourceFigures] {
+        // Every query of this transaction works on a whole organization's rows, most of them written in this very
+        // transaction, which the planner's statistics (none yet, or other organizations' committed rows) know
+        // nothing of: it then guesses one row and picks a nested loop over a sequential scan, which took minutes
+        // per organization where hash joins take a second (matching in the 10-organization benchmark). ANALYZE is
+        // not an option: its lock would queue every other organization's run behind this one.
+        try await connection.query("SET LOCAL enable_nestloop = off", logger: logger)
         let cursors = try await SyncStateStore(organization: organization.id).entries(on: connection, logger: logger)
         var figures: [ResourceFigures] = []
         var marks: [(source: String, resource: String, mark: Date?, complete: Bool)] = []
