@@ -77,6 +77,16 @@ struct PipelineRun: Sendable {
         let reports = ReportStage(definition: definition)
         guard !reports.isEmpty, !isDryRun, !stop.isRequested else { return outcomes }
         progress?.runStageStarted("report")
+        if outcomes.contains(where: { $0.status == .succeeded }) {
+            do {
+                let analyzed = try await PlannerStatistics().refreshStale(client: client, logger: logger)
+                logger.debug("planner statistics refreshed", metadata: ["routiq.tables": "\(analyzed)"])
+            } catch {
+                logger.warning(
+                    "planner statistics could not be refreshed; reports may be slower",
+                    metadata: ["routiq.error": "\(error)"])
+            }
+        }
         return await reports.write(outcomes: outcomes, asOf: asOf, runID: runID, client: client, logger: logger)
     }
 

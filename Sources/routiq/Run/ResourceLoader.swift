@@ -17,9 +17,14 @@ enum Staged<Record: Sendable>: Sendable {
 
 /// Streams one resource's pages into its staging table and merges them: the load half of an extract.
 ///
-/// Pages flow one at a time: each page's records pass the per-record transform, are encoded as COPY rows and staged;
-/// rejected records are quarantined with their reason and raw payload. Nothing holds the whole resource in memory.
+/// Pages flow one at a time: each page's records pass the per-record transform and are encoded as COPY rows, which
+/// are staged whenever about 1 MiB has gathered; rejected records are quarantined with their reason and raw payload.
+/// Nothing holds the whole resource in memory.
 struct ResourceLoader: Sendable {
+    /// Encoded rows are sent with one `COPY` once they reach this size (and at the end of the resource): 1 MiB,
+    /// about 3,000 appointments, so memory stays bounded per organization.
+    static let copyBatchBytes = 1 << 20
+
     let organization: String
     let runID: UUID
     let stop: StopRequest
@@ -51,9 +56,24 @@ struct ResourceLoader: Sendable {
         try await loader.prepareStaging(table, on: connection, logger: logger)
         var figures = ResourceFigures(source: source.rawValue, resource: resource)
         var highWaterMark: Date?
-        var encoder = CopyRowEncoder()
+        var encoder = CopyRowEncoder(capacity: Self.copyBatchBytes + 65_536)
         var childEncoder = CopyRowEncoder(capacity: 4_096)
-        // The next page is fetched and decoded while this one is copied into PostgreSQL.
+        /// Sends what the encoders hold to the staging tables: one `COPY` per batch of pages rather than per page,
+        /// since each `COPY` is a round trip and a statement of its own.
+        func flush() async throws {
+            let copyStarted = ContinuousClock.now
+            try await loader.stage(encoder, into: table, on: connection, logger: logger)
+            if let childTable, childEncoder.rowCount > 0 {
+                try await connection.copyFrom(table: childTable.table, columns: childTable.columns, logger: logger) {
+                    writer in
+                    try await writer.write(childEncoder.buffer)
+                }
+            }
+            figures.copySeconds += (ContinuousClock.now - copyStarted).seconds
+            encoder.removeAll()
+            childEncoder.removeAll()
+        }
+        // The next page is fetched and decoded while this one is encoded and copied into PostgreSQL.
         try await withPrefetchedPages(pages, prefetch: 2) { prefetched in
             for try await page in prefetched {
                 try stop.check()
@@ -64,8 +84,7 @@ struct ResourceLoader: Sendable {
                         source: $0.source.rawValue, resource: $0.resource, sourceID: $0.sourceID, reason: $0.reason,
                         raw: $0.raw)
                 }
-                encoder.removeAll()
-                childEncoder.removeAll()
+                let rowsBefore = encoder.rowCount
                 for record in page.records {
                     switch transform(record) {
                     case .keep(let record):
@@ -77,16 +96,8 @@ struct ResourceLoader: Sendable {
                         figures.read -= 1
                     }
                 }
-                let copyStarted = ContinuousClock.now
-                try await loader.stage(encoder, into: table, on: connection, logger: logger)
-                if let childTable, childEncoder.rowCount > 0 {
-                    try await connection.copyFrom(table: childTable.table, columns: childTable.columns, logger: logger)
-                    {
-                        writer in
-                        try await writer.write(childEncoder.buffer)
-                    }
-                }
-                figures.copySeconds += (ContinuousClock.now - copyStarted).seconds
+                let kept = encoder.rowCount - rowsBefore
+                if encoder.buffer.readableBytes >= Self.copyBatchBytes { try await flush() }
                 if !rejected.isEmpty {
                     try await quarantine.write(rejected, on: connection, logger: logger)
                     figures.quarantined += rejected.count
@@ -100,13 +111,14 @@ struct ResourceLoader: Sendable {
                     "page staged",
                     metadata: [
                         "routiq.resource": "\(resource)", "routiq.page": "\(page.pageNumber)",
-                        "routiq.rows": "\(encoder.rowCount)",
+                        "routiq.rows": "\(kept)",
                     ])
                 progress?.resourceRead(
                     records: figures.read, pages: figures.pages, expected: page.expectedTotal,
                     organization: organization)
             }
         }
+        try await flush()
         figures.complete = true
         if figures.quarantined > 0 {
             // A quarantined record's own timestamp is unknown, so moving the cursor past it could skip it for good:
