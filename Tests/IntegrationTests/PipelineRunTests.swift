@@ -183,6 +183,16 @@ struct PipelineRunTests {
                 try await CredentialStore(client: client, vault: vault).set(
                     ServiceCredential(service: .cliniko, secret: "WRONGKEYWRONGKEY-au1"), organization: victim,
                     actor: "tests", logger: TestDatabase.logger)
+                // Another organization's Chatwoot credential names a URL where nothing listens: the pipeline's
+                // `base_url` wins over the credential's (docs/pipelines.md), so it still succeeds.
+                let other = try #require(endpoints.organizations.dropFirst().first)
+                try await CredentialStore(client: client, vault: vault).set(
+                    ServiceCredential(
+                        service: .chatwoot, secret: other.chatwootAPIAccessToken,
+                        settings: [
+                            "account_id": String(other.chatwootAccountID), "base_url": "http://127.0.0.1:9/nowhere",
+                        ]),
+                    organization: other.id, actor: "tests", logger: TestDatabase.logger)
                 let outcomes = try await Self.run(registered, client: client, vault: vault)
                 #expect(outcomes.count == organizations.count)
                 let failed = try #require(outcomes.first { $0.organization == victim })

@@ -197,7 +197,11 @@ extension OrganizationRunner {
     ) async throws -> [Loaded] {
         let credential = try await credentials.credential(for: .chatwoot, organization: organization.id, logger: logger)
         var settings = settings
-        if let base = overrides.chatwootBaseURL ?? credential.settings["base_url"] { settings.common.baseURL = base }
+        // The sandbox's URL wins; then the pipeline's `base_url`; the stored credential's only when the pipeline
+        // names none (docs/pipelines.md).
+        if let base = overrides.chatwootBaseURL ?? settings.common.baseURL ?? credential.settings["base_url"] {
+            settings.common.baseURL = base
+        }
         guard let accountID = credential.settings["account_id"].flatMap(Int.init) else {
             throw VaultError(
                 .notFound,
