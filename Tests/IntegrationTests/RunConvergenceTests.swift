@@ -49,13 +49,26 @@ struct RunConvergenceTests {
         }
     }
 
+    /// Each resource reports its own requests (not its source's running total): together they are exactly what
+    /// the sandbox answered.
+    static func expectOwnRequests(_ outcomes: [OrganizationOutcome], answered: [String: Int]) {
+        var requests: [String: Int] = [:]
+        for resource in outcomes.flatMap(\.resources) {
+            #expect(resource.requests > 0, "\(resource.source).\(resource.resource)")
+            requests[resource.source, default: 0] += resource.requests
+        }
+        #expect(requests == answered)
+    }
+
     @Test("loaded tables equal the sandbox truth, record for record, for every resource and organization")
     func tablesEqualTruth() async throws {
         let configuration = SandboxControl.configuration(patients: 150)
         try await withRunningSandbox(configuration: configuration, logger: TestDatabase.logger) { endpoints in
             try await TestDatabase.withFreshDatabase { client, _ in
-                _ = try await Self.run(against: endpoints, client: client)
+                let outcomes = try await Self.run(against: endpoints, client: client)
                 let control = SandboxControl(endpoints: endpoints)
+                let answered = try await control.requestsPerAPI()
+                Self.expectOwnRequests(outcomes, answered: answered)
                 for organization in endpoints.organizations {
                     try await TruthComparison(organization: organization, control: control, client: client).verify()
                 }

@@ -40,6 +40,12 @@ struct SandboxControl: Sendable {
         return Set(injected.compactMap { $0["kind"] as? String })
     }
 
+    /// Requests each API answered since the sandbox started, by API name (`cliniko`, `chatwoot`, `clerk`).
+    func requestsPerAPI() async throws -> [String: Int] {
+        let object = try JSONSerialization.jsonObject(with: Data(try await send(.GET, "/stats"))) as? [String: Any]
+        return object?["apis"] as? [String: Int] ?? [:]
+    }
+
     /// The canonical records of one organization's resource (Clerk resources: `organization` is `clerk`).
     func truth(_ resource: String, organization: String) async throws -> [[String: Any]] {
         let bytes = try await send(.GET, "/truth/\(organization)/\(resource)")

@@ -242,9 +242,7 @@ def command_routiq(results_path, name, items):
     per_resource = OrderedDict()
     requests = OrderedDict()
     for outcome in outcomes:
-        # A resource's `requests` is its source's running total so far in that organization, so a source's
-        # requests are the largest value among its resources.
-        largest = {}
+        # Each resource reports its own requests; a source's are their sum.
         for resource in outcome.get("resources", []):
             key = f"{resource['source']}.{resource['resource']}"
             entry = per_resource.setdefault(
@@ -255,9 +253,7 @@ def command_routiq(results_path, name, items):
             entry["seconds"] += resource.get("seconds", 0.0)
             entry["copy_seconds"] += resource.get("copy_seconds", 0.0)
             entry["merge_seconds"] += resource.get("merge_seconds", 0.0)
-            largest[resource["source"]] = max(largest.get(resource["source"], 0), resource.get("requests", 0))
-        for source, count in largest.items():
-            requests[source] = requests.get(source, 0) + count
+            requests[resource["source"]] = requests.get(resource["source"], 0) + resource.get("requests", 0)
     record["resources"] = per_resource
     record["requests"] = requests
     record["organization_seconds"] = [outcome.get("seconds", 0) for outcome in outcomes]

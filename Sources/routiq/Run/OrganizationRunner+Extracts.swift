@@ -74,6 +74,7 @@ extension OrganizationRunner {
         var settings = settings
         if let base = overrides.clinikoBaseURL { settings.common.baseURL = base }
         let metrics = ExtractMetrics()
+        var ledger = MetricsLedger()
         let source = try ClinikoSource(
             configuration: .init(
                 apiKey: credential.secret, settings: settings, http: definition.http, organizationID: organization.id),
@@ -136,7 +137,7 @@ extension OrganizationRunner {
                     on: connection
                 )
             }
-            results.append(Self.withMetrics(loaded, metrics.snapshot()))
+            results.append(ledger.attribute(loaded, metrics.snapshot()))
         }
         return results
     }
@@ -208,6 +209,7 @@ extension OrganizationRunner {
                 "the chatwoot credential of \(organization.id) has no account id (set it again with --account-id)")
         }
         let metrics = ExtractMetrics()
+        var ledger = MetricsLedger()
         let source = try ChatwootSource(
             configuration: .init(
                 accountID: accountID, apiAccessToken: credential.secret, settings: settings, http: definition.http,
@@ -238,7 +240,7 @@ extension OrganizationRunner {
                     on: connection
                 )
             }
-            results.append(Self.withMetrics(loaded, metrics.snapshot()))
+            results.append(ledger.attribute(loaded, metrics.snapshot()))
         }
         return results
     }
@@ -255,6 +257,7 @@ extension OrganizationRunner {
         var settings = settings
         if let base = overrides.clerkBaseURL { settings.common.baseURL = base }
         let metrics = ExtractMetrics()
+        var ledger = MetricsLedger()
         let source = try ClerkSource(
             configuration: .init(
                 secretKey: credential.secret, settings: settings, http: definition.http, organizationID: organization.id
@@ -281,7 +284,7 @@ extension OrganizationRunner {
                 }
             }
             figures.complete = true
-            results.append(Self.withMetrics((figures, nil), metrics.snapshot()))
+            results.append(ledger.attribute((figures, nil), metrics.snapshot()))
         }
         // Users are instance-wide in Clerk: only this organization's members are stored with it.
         var memberIDs = Set<String>()
@@ -294,7 +297,7 @@ extension OrganizationRunner {
                     return resources.contains("memberships") ? .keep(membership) : .skip
                 }
             )
-            if resources.contains("memberships") { results.append(Self.withMetrics(loaded, metrics.snapshot())) }
+            if resources.contains("memberships") { results.append(ledger.attribute(loaded, metrics.snapshot())) }
         }
         if resources.contains("users") {
             let members = memberIDs
@@ -302,19 +305,26 @@ extension OrganizationRunner {
                 source.users(since: nil), source: .clerk, resource: "users", reconcile: true, on: connection,
                 transform: { user in members.contains(user.id) ? .keep(user) : .skip }
             )
-            results.append(Self.withMetrics(loaded, metrics.snapshot()))
+            results.append(ledger.attribute(loaded, metrics.snapshot()))
         }
         return results
     }
 
     // MARK: Helpers
 
-    static func withMetrics(_ loaded: Loaded, _ snapshot: ExtractMetrics.Snapshot) -> Loaded {
-        var (figures, mark) = loaded
-        figures.requests = snapshot.requests
-        figures.retries = snapshot.retries
-        figures.rateLimitWaitMilliseconds = snapshot.rateLimitWaitMilliseconds
-        return (figures, mark)
+    /// Turns a source's running totals (one ``ExtractMetrics`` per source) into each resource's own requests,
+    /// retries and rate-limit wait: what the source counted since the previous resource was attributed.
+    struct MetricsLedger {
+        private var previous = ExtractMetrics.Snapshot()
+
+        mutating func attribute(_ loaded: Loaded, _ now: ExtractMetrics.Snapshot) -> Loaded {
+            var (figures, mark) = loaded
+            figures.requests = now.requests - previous.requests
+            figures.retries = now.retries - previous.retries
+            figures.rateLimitWaitMilliseconds = now.rateLimitWaitMilliseconds - previous.rateLimitWaitMilliseconds
+            previous = now
+            return (figures, mark)
+        }
     }
 
     static func totals(of figures: [ResourceFigures]) -> RunRecorder.Totals {
