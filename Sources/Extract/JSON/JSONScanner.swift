@@ -43,6 +43,30 @@ struct JSONScanner {
         }
     }
 
+    /// The members of the object at `range` as byte ranges of their keys (quotes included, escapes as written) and
+    /// values, or `nil` if the value is not an object: ``members(of:)`` without decoding any key.
+    func rawMembers(of range: Range<Int>) throws(MalformedJSON) -> [(key: Range<Int>, value: Range<Int>)]? {
+        guard range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "{") else { return nil }
+        var members: [(key: Range<Int>, value: Range<Int>)] = []
+        var index = skipWhitespace(range.lowerBound + 1)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return members }
+        while true {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw MalformedJSON(offset: index) }
+            let keyEnd = try skipString(index)
+            let key = index..<keyEnd
+            index = skipWhitespace(keyEnd)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw MalformedJSON(offset: index) }
+            let valueStart = skipWhitespace(index + 1)
+            let valueEnd = try skipValue(valueStart)
+            members.append((key, valueStart..<valueEnd))
+            index = skipWhitespace(valueEnd)
+            guard index < bytes.count else { throw MalformedJSON(offset: index) }
+            if bytes[index] == UInt8(ascii: "}") { return members }
+            guard bytes[index] == UInt8(ascii: ",") else { throw MalformedJSON(offset: index) }
+            index = skipWhitespace(index + 1)
+        }
+    }
+
     /// The elements of the array at `range`, or `nil` if the value is not an array.
     func elements(of range: Range<Int>) throws(MalformedJSON) -> [Range<Int>]? {
         guard range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "[") else { return nil }
@@ -60,9 +84,31 @@ struct JSONScanner {
         }
     }
 
-    /// The member `key` of the object at `range`.
+    /// The first member `key` of the object at `range`, or `nil` when it has none or is not an object.
+    ///
+    /// Compares raw key bytes and stops at the match: this runs for every record of every page (its id), where
+    /// building ``members(of:)`` with decoded keys cost more than the rest of the scan. A key written with escapes
+    /// is compared as written.
     func member(_ key: String, of range: Range<Int>) throws(MalformedJSON) -> Range<Int>? {
-        try members(of: range)?.first { $0.key == key }?.value
+        guard range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "{") else { return nil }
+        let wanted = Array(key.utf8)
+        var index = skipWhitespace(range.lowerBound + 1)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return nil }
+        while true {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw MalformedJSON(offset: index) }
+            let keyEnd = try skipString(index)
+            let matches = keyEnd - index - 2 == wanted.count && bytes[(index + 1)..<(keyEnd - 1)].elementsEqual(wanted)
+            index = skipWhitespace(keyEnd)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw MalformedJSON(offset: index) }
+            let valueStart = skipWhitespace(index + 1)
+            let valueEnd = try skipValue(valueStart)
+            if matches { return valueStart..<valueEnd }
+            index = skipWhitespace(valueEnd)
+            guard index < bytes.count else { throw MalformedJSON(offset: index) }
+            if bytes[index] == UInt8(ascii: "}") { return nil }
+            guard bytes[index] == UInt8(ascii: ",") else { throw MalformedJSON(offset: index) }
+            index = skipWhitespace(index + 1)
+        }
     }
 
     /// The raw text of `range`.

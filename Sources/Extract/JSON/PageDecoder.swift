@@ -8,6 +8,15 @@ protocol RecordPayload: Decodable, SendableMetatype {
     var record: Record { get }
     /// The `updated_at`-like value used for incremental cursors.
     var cursor: Date? { get }
+    /// A fast path for the most numerous payloads: the payload read straight from `scanner`'s bytes at `range`,
+    /// or `nil` to have `JSONDecoder` decode it. It must return exactly what `init(from:)` gives, or `nil` for
+    /// anything unusual (escapes, unexpected types, missing or invalid fields), so that errors and their reasons
+    /// always come from `init(from:)`.
+    static func scanned(_ range: Range<Int>, in scanner: JSONScanner) -> Self?
+}
+
+extension RecordPayload {
+    static func scanned(_ range: Range<Int>, in scanner: JSONScanner) -> Self? { nil }
 }
 
 /// Decodes the records of one API page one by one, so a bad record becomes a ``RecordRejection`` and the rest of
@@ -43,7 +52,9 @@ struct PageDecoder: Sendable {
         var highWaterMark: Date?
         for range in elements {
             do {
-                let decoded = try decoder.decode(Payload.self, from: Data(scanner.bytes[range]))
+                let decoded =
+                    try Payload.scanned(range, in: scanner)
+                    ?? decoder.decode(Payload.self, from: Data(scanner.bytes[range]))
                 if let threshold, let cursor = decoded.cursor, cursor < threshold {
                     reachedOlder = true
                     continue
