@@ -40,4 +40,26 @@ struct ChatwootMessagePayload: RecordPayload {
             senderType: try container.decodeText(forKey: .senderType)?.lowercased()
         )
     }
+
+    private init(record: Message) {
+        self.record = record
+    }
+
+    /// The same record as ``init(from:)`` reads, straight from the page's bytes: messages are most of a Chatwoot
+    /// extract. Anything unusual (a named `message_type`, a fractional or text timestamp, escapes) returns `nil`, and
+    /// `init(from:)` decides.
+    static func scanned(_ range: Range<Int>, in scanner: JSONScanner) -> Self? {
+        guard let object = ScannedObject(range, in: scanner),
+            case let messageType?? = object.integerNumber("message_type"), (0...3).contains(messageType),
+            case let id?? = object.id("id"),
+            case let conversationID?? = object.id("conversation_id"),
+            case let createdAt?? = object.unixSeconds("created_at"), let isPrivate = object.flag("private"),
+            let content = object.text("content"), let status = object.text("status"),
+            let senderType = object.text("sender_type")
+        else { return nil }
+        return Self(
+            record: Message(
+                id: id, conversationID: conversationID, messageType: messageType, createdAt: createdAt,
+                isPrivate: isPrivate, content: content, status: status, senderType: senderType?.lowercased()))
+    }
 }

@@ -60,6 +60,26 @@ struct ScannedObject {
         return Timestamp.parseISO8601(text).map { .some($0) }
     }
 
+    /// Like `decode(Int.self, forKey:)` for integer numbers only (a numeric string is left to `JSONDecoder`);
+    /// `.some(nil)` when absent.
+    func integerNumber(_ key: StaticString) -> Int?? {
+        switch value(key) {
+        case .none?: .some(nil)
+        case .number(let text)?: Self.isInteger(text) ? Int(text).map { .some($0) } : nil
+        default: nil
+        }
+    }
+
+    /// Like `decodeUnixSeconds(forKey:)` for integer numbers (zero included); `.some(nil)` when absent.
+    func unixSeconds(_ key: StaticString) -> Date?? {
+        switch value(key) {
+        case .none?: .some(nil)
+        case .number(let text)?:
+            Self.isInteger(text) ? Int64(text).map { .some(Date(timeIntervalSince1970: TimeInterval($0))) } : nil
+        default: nil
+        }
+    }
+
     /// Like `decodeFlag` for JSON Booleans, absent and `null`.
     func flag(_ key: StaticString) -> Bool? {
         switch value(key) {
