@@ -22,49 +22,23 @@ struct JSONScanner {
 
     /// The members of the object at `range`, with their keys decoded, or `nil` if the value is not an object.
     func members(of range: Range<Int>) throws(MalformedJSON) -> [(key: String, value: Range<Int>)]? {
-        guard range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "{") else { return nil }
         var members: [(key: String, value: Range<Int>)] = []
-        var index = skipWhitespace(range.lowerBound + 1)
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return members }
-        while true {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw MalformedJSON(offset: index) }
-            let keyEnd = try skipString(index)
-            let key = decodeKey(index..<keyEnd)
-            index = skipWhitespace(keyEnd)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw MalformedJSON(offset: index) }
-            let valueStart = skipWhitespace(index + 1)
-            let valueEnd = try skipValue(valueStart)
-            members.append((key, valueStart..<valueEnd))
-            index = skipWhitespace(valueEnd)
-            guard index < bytes.count else { throw MalformedJSON(offset: index) }
-            if bytes[index] == UInt8(ascii: "}") { return members }
-            guard bytes[index] == UInt8(ascii: ",") else { throw MalformedJSON(offset: index) }
-            index = skipWhitespace(index + 1)
+        let isObject = try walkMembers(of: range) { key, value in
+            members.append((decodeKey(key), value))
+            return false
         }
+        return isObject ? members : nil
     }
 
     /// The members of the object at `range` as byte ranges of their keys (quotes included, escapes as written) and
     /// values, or `nil` if the value is not an object: ``members(of:)`` without decoding any key.
     func rawMembers(of range: Range<Int>) throws(MalformedJSON) -> [(key: Range<Int>, value: Range<Int>)]? {
-        guard range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "{") else { return nil }
         var members: [(key: Range<Int>, value: Range<Int>)] = []
-        var index = skipWhitespace(range.lowerBound + 1)
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return members }
-        while true {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw MalformedJSON(offset: index) }
-            let keyEnd = try skipString(index)
-            let key = index..<keyEnd
-            index = skipWhitespace(keyEnd)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw MalformedJSON(offset: index) }
-            let valueStart = skipWhitespace(index + 1)
-            let valueEnd = try skipValue(valueStart)
-            members.append((key, valueStart..<valueEnd))
-            index = skipWhitespace(valueEnd)
-            guard index < bytes.count else { throw MalformedJSON(offset: index) }
-            if bytes[index] == UInt8(ascii: "}") { return members }
-            guard bytes[index] == UInt8(ascii: ",") else { throw MalformedJSON(offset: index) }
-            index = skipWhitespace(index + 1)
+        let isObject = try walkMembers(of: range) { key, value in
+            members.append((key, value))
+            return false
         }
+        return isObject ? members : nil
     }
 
     /// The elements of the array at `range`, or `nil` if the value is not an array.
@@ -90,22 +64,38 @@ struct JSONScanner {
     /// building ``members(of:)`` with decoded keys cost more than the rest of the scan. A key written with escapes
     /// is compared as written.
     func member(_ key: String, of range: Range<Int>) throws(MalformedJSON) -> Range<Int>? {
-        guard range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "{") else { return nil }
         let wanted = Array(key.utf8)
+        var found: Range<Int>?
+        _ = try walkMembers(of: range) { key, value in
+            guard key.count - 2 == wanted.count,
+                bytes[(key.lowerBound + 1)..<(key.upperBound - 1)].elementsEqual(wanted)
+            else { return false }
+            found = value
+            return true
+        }
+        return found
+    }
+
+    /// Walks the members of the object at `range` in order, handing `visit` each key's byte range (quotes included)
+    /// and value's range, until `visit` returns `true`; returns `false` if the value is not an object.
+    private func walkMembers(of range: Range<Int>, _ visit: (Range<Int>, Range<Int>) -> Bool) throws(MalformedJSON)
+        -> Bool
+    {
+        guard range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "{") else { return false }
         var index = skipWhitespace(range.lowerBound + 1)
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return nil }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return true }
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw MalformedJSON(offset: index) }
             let keyEnd = try skipString(index)
-            let matches = keyEnd - index - 2 == wanted.count && bytes[(index + 1)..<(keyEnd - 1)].elementsEqual(wanted)
+            let key = index..<keyEnd
             index = skipWhitespace(keyEnd)
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw MalformedJSON(offset: index) }
             let valueStart = skipWhitespace(index + 1)
             let valueEnd = try skipValue(valueStart)
-            if matches { return valueStart..<valueEnd }
+            if visit(key, valueStart..<valueEnd) { return true }
             index = skipWhitespace(valueEnd)
             guard index < bytes.count else { throw MalformedJSON(offset: index) }
-            if bytes[index] == UInt8(ascii: "}") { return nil }
+            if bytes[index] == UInt8(ascii: "}") { return true }
             guard bytes[index] == UInt8(ascii: ",") else { throw MalformedJSON(offset: index) }
             index = skipWhitespace(index + 1)
         }
