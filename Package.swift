@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Pipeline", "Load", "Sandbox", "Transform", "TestSupport", "routiq",
+                "Pipeline", "Extract", "Load", "Sandbox", "Transform", "TestSupport", "routiq",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -65,12 +65,31 @@ public struct ReportGenerator: Sendable {
         public var asOf: Date
         /// The run that loaded the warehouse, when known.
         public var runID: UUID?
+        /// The windows the organization was scored with, when they differ from the configuration's (a run records
+        /// its pipeline's, so regenerated reports agree with the per-patient figures); `nil` for the configuration's.
+        public var windows: Windows?
 
         /// Creates a request.
-        public init(organization: String, asOf: Date, runID: UUID?) {
+        public init(organization: String, asOf: Date, runID: UUID?, windows: Windows? = nil) {
             self.organization = organization
             self.asOf = asOf
             self.runID = runID
+            self.windows = windows
+        }
+    }
+
+    /// The look-back window and late-cancellation notice that figures are counted with (the pipeline's
+    /// `score_activity` settings).
+    public struct Windows: Sendable, Hashable {
+        /// The look-back window for attended / cancelled / did-not-arrive figures, local days.
+        public var windowDays: Int
+        /// Less notice than this many hours makes a cancellation late.
+        public var lateCancellationHours: Int
+
+        /// Creates windows.
+        public init(windowDays: Int, lateCancellationHours: Int) {
+            self.windowDays = windowDays
+            self.lateCancellationHours = lateCancellationHours
         }
     }
 
@@ -124,9 +143,10 @@ public struct ReportGenerator: Sendable {
     /// - Returns: The files written and the summary they hold.
     /// - Throws: ``ReportError`` or the database's errors.
     @discardableResult
-    public func generate(organization: String, asOf: Date, runID: UUID?, client: PostgresClient, logger: Logger)
-        async throws -> ReportFiles
-    {
+    public func generate(
+        organization: String, asOf: Date, runID: UUID?, windows: Windows? = nil, client: PostgresClient,
+        logger: Logger
+    ) async throws -> ReportFiles {
         try Self.validate(organization)
         let started = ContinuousClock.now
         var logger = logger
@@ -138,7 +158,7 @@ public struct ReportGenerator: Sendable {
         let patientsURL = directory.appendingPathComponent("patients.json")
         let summary = try await client.withUnwrappedTransaction(logger: logger) { connection in
             let queries = ReportQueries(
-                connection: connection, organization: organization, asOf: asOf, options: configuration.options,
+                connection: connection, organization: organization, asOf: asOf, options: options(for: windows),
                 logger: logger)
             try await queries.begin()
             let summary = try await Self.summary(queries: queries, runID: runID)
@@ -179,6 +199,16 @@ public struct ReportGenerator: Sendable {
         return files
     }
 
+    /// The configuration's options with `windows` in place of its own, when given.
+    private func options(for windows: Windows?) -> Configuration.Options {
+        var options = configuration.options
+        if let windows {
+            options.windowDays = windows.windowDays
+            options.lateCancellationHours = windows.lateCancellationHours
+        }
+        return options
+    }
+
     /// Writes several organizations' files, up to ``Configuration/Options/maximumConcurrentOrganizations`` at a time,
     /// and returns each one's outcome in the order asked.
     ///
@@ -206,7 +236,7 @@ public struct ReportGenerator: Sendable {
                     do {
                         let files = try await generate(
                             organization: request.organization, asOf: request.asOf, runID: request.runID,
-                            client: client, logger: logger)
+                            windows: request.windows, client: client, logger: logger)
                         return (index, .success(files))
                     } catch {
                         return (index, .failure(error))
@@ -238,16 +268,71 @@ public struct ReportGenerator: Sendable {
                 try await makeSummary(
                     organization: organization, asOf: asOf, runID: nil, client: client, logger: logger))
         }
-        try writeIndex(summaries: summaries, asOf: asOf)
+        try await writeIndex(summaries: summaries, asOf: asOf, client: client, logger: logger)
     }
 
-    /// Writes `<output>/index.json` and `index.html` from summaries already computed.
+    /// Writes `<output>/index.json` and `index.html`: the organizations of `summaries`, and every other organization
+    /// that already has reports in the output folder (its `summary.json`), so a run of some organizations (`--org`,
+    /// or one that failed) never drops the others from the index.
     ///
     /// - Parameters:
-    ///   - summaries: One per organization; listed sorted by id.
+    ///   - summaries: The organizations just written; listed sorted by id with the others.
     ///   - asOf: The index's `generated_at`.
     /// - Throws: ``ReportError`` when a file cannot be written.
     public func writeIndex(summaries: [OrganizationSummary], asOf: Date) throws {
+        try writeIndex(
+            complete: summaries + existingSummaries(excluding: Set(summaries.map(\.organization.organizationID))),
+            asOf: asOf)
+    }
+
+    /// ``writeIndex(summaries:asOf:)``, also listing organizations whose folder has a `report.html` but no
+    /// `summary.json` (HTML-only output), with their figures read from the warehouse.
+    public func writeIndex(
+        summaries: [OrganizationSummary], asOf: Date, client: PostgresClient, logger: Logger
+    ) async throws {
+        var all = summaries
+        all += existingSummaries(excluding: Set(all.map(\.organization.organizationID)))
+        let listed = Set(all.map(\.organization.organizationID))
+        for organization in reportFolders().filter({ !listed.contains($0.organization) && $0.hasHTML }) {
+            if let summary = try? await makeSummary(
+                organization: organization.organization, asOf: asOf, runID: nil, client: client, logger: logger)
+            {
+                all.append(summary)
+            }
+        }
+        try writeIndex(complete: all, asOf: asOf)
+    }
+
+    /// The organizations with a folder of reports in the output folder.
+    private func reportFolders() -> [(organization: String, hasSummary: Bool, hasHTML: Bool)] {
+        let manager = FileManager.default
+        guard
+            let names = try? manager.contentsOfDirectory(atPath: configuration.outputDirectory.path)
+        else { return [] }
+        return names.sorted().compactMap { name in
+            guard (try? Self.validate(name)) != nil else { return nil }
+            let folder = configuration.outputDirectory.appendingPathComponent(name, isDirectory: true)
+            let hasSummary = manager.fileExists(atPath: folder.appendingPathComponent("summary.json").path)
+            let hasHTML = manager.fileExists(atPath: folder.appendingPathComponent("report.html").path)
+            return hasSummary || hasHTML ? (name, hasSummary, hasHTML) : nil
+        }
+    }
+
+    /// The `summary.json` of every organization in the output folder but `excluded`; an unreadable one is left out.
+    private func existingSummaries(excluding excluded: Set<String>) -> [OrganizationSummary] {
+        let decoder = ReportJSON.makeDecoder()
+        return reportFolders().filter { $0.hasSummary && !excluded.contains($0.organization) }.compactMap { folder in
+            let url = configuration.outputDirectory.appendingPathComponent(folder.organization)
+                .appendingPathComponent("summary.json")
+            guard let data = FileManager.default.contents(atPath: url.path),
+                let summary = try? decoder.decode(OrganizationSummary.self, from: data),
+                summary.organization.organizationID == folder.organization
+            else { return nil }
+            return summary
+        }
+    }
+
+    private func writeIndex(complete summaries: [OrganizationSummary], asOf: Date) throws {
         let sorted = summaries.sorted { $0.organization.organizationID < $1.organization.organizationID }
         let index = ReportIndex(
             schemaVersion: OrganizationSummary.currentSchemaVersion, generatedAt: asOf,

@@ -89,7 +89,7 @@ struct CrashSafetyTests {
                 database: endpoint, killAt: KillPoint(message: "page staged", count: 5), signal: SIGTERM)
             #expect(!result.wasKilled, "the process ends by itself after SIGTERM")
             #expect(result.exitStatus == 1, "\(result.lastLines)")
-            #expect(result.lines.contains { $0.contains("rolls back at its next checkpoint") })
+            #expect(result.lines.contains { $0.contains("rolls back at once") })
             #expect(try await WarehouseChecksum.compute(on: client).isEmpty, "nothing of the stopped run is kept")
             #expect(
                 try await TestDatabase.count(
@@ -99,6 +99,34 @@ struct CrashSafetyTests {
                 try await TestDatabase.count(
                     "SELECT count(*)::int FROM sync_runs WHERE status <> 'cancelled'", on: client)
                     == 0)
+        }
+    }
+
+    /// While organizations wait on rate limits: the process ends within 30 s, every organization that began is
+    /// recorded cancelled, none is left running.
+    @Test("SIGTERM at --concurrency 32 ends the process within 30 s, every organization cancelled")
+    func sigtermAtHighConcurrency() async throws {
+        let runner = try ChildRunner(organizations: 32, patients: 30, chatwootPerMinute: 1)
+        defer { runner.cleanUp() }
+        try await TestDatabase.withFreshDatabase { client, endpoint in
+            // Organizations wait on Chatwoot's budget (one request a minute) once their Cliniko stage finished.
+            let result = try await runner.run(
+                database: endpoint, killAt: KillPoint(message: "stage finished", count: 24), signal: SIGTERM,
+                arguments: ["--concurrency", "32"])
+            #expect(!result.wasKilled, "the process ends by itself after SIGTERM")
+            #expect(result.exitStatus == 1, "\(result.lastLines)")
+            let seconds = try #require(result.secondsAfterSignal, "the signal was sent: \(result.lastLines)")
+            #expect(seconds < 30, "the process lived \(seconds) s after SIGTERM")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM sync_runs WHERE status = 'running'", on: client) == 0)
+            let cancelled = try await TestDatabase.count(
+                "SELECT count(*)::int FROM sync_runs WHERE status = 'cancelled'", on: client)
+            #expect(cancelled >= 24, "\(cancelled) organizations recorded cancelled")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM sync_runs WHERE status NOT IN ('cancelled')", on: client) == 0)
+            #expect(try await WarehouseChecksum.compute(on: client).isEmpty, "nothing of the stopped run is kept")
         }
     }
 
@@ -115,6 +143,8 @@ struct ChildRunner: Sendable {
     struct Result: Sendable {
         var exitStatus: Int32
         var wasKilled: Bool
+        /// How long the process lived after the signal was sent, when one was.
+        var secondsAfterSignal: Double?
         /// Every log line the process wrote.
         var lines: [String]
         /// The last few, for failure messages.
@@ -125,7 +155,9 @@ struct ChildRunner: Sendable {
     let folder: URL
     let pipeline: URL
 
-    init() throws {
+    /// Creates a runner of a pipeline of `organizations` sandbox clinics of `patients` each, with Chatwoot allowed
+    /// `chatwootPerMinute` requests a minute (1 keeps organizations waiting on their request budget).
+    init(organizations: Int = 2, patients: Int = 120, chatwootPerMinute: Int = 100_000) throws {
         // The test bundle sits next to the package's executables in the build folder.
         let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
@@ -152,8 +184,8 @@ struct ChildRunner: Sendable {
             timezone_from: organization
             sandbox:
               seed: 7
-              organizations: 2
-              patients: 120
+              organizations: \(organizations)
+              patients: \(patients)
               now: 2026-03-01T00:00:00Z
             http:
               contact_email: tests@routiq.invalid
@@ -164,7 +196,7 @@ struct ChildRunner: Sendable {
                 requests_per_minute: 100000
               - extract: chatwoot
                 resources: [contacts, conversations, messages]
-                requests_per_minute: 100000
+                requests_per_minute: \(chatwootPerMinute)
               - extract: clerk
                 requests_per_minute: 100000
               - transform: normalize_phones
@@ -187,12 +219,13 @@ struct ChildRunner: Sendable {
 
     /// Runs `routiq run` against `database`; with a kill point, sends `signal` a few milliseconds after the point's
     /// log event (if the process gets that far).
-    func run(database: DatabaseEndpoint, killAt point: CrashSafetyTests.KillPoint?, signal: Int32 = SIGKILL)
-        async throws -> Result
-    {
+    func run(
+        database: DatabaseEndpoint, killAt point: CrashSafetyTests.KillPoint?, signal: Int32 = SIGKILL,
+        arguments: [String] = []
+    ) async throws -> Result {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["run", pipeline.path, "--log-level", "debug", "--log-format", "json"]
+        process.arguments = ["run", pipeline.path, "--log-level", "debug", "--log-format", "json"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = database.url
         environment["CREDENTIALS_ENCRYPTION_KEY"] = Data(repeating: 7, count: 32).base64EncodedString()
@@ -206,11 +239,11 @@ struct ChildRunner: Sendable {
         let delay = UInt32.random(in: 0...20_000)
 
         // Read the log lines on a thread of their own: reading blocks.
-        let lines = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<[String], any Error>) in
+        let (lines, signalled) = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<([String], Date?), any Error>) in
             Thread.detachNewThread {
                 var seen = 0
-                var sent = false
+                var sent: Date?
                 var buffer = Data()
                 var last: [String] = []
                 let handle = errors.fileHandleForReading
@@ -222,21 +255,25 @@ struct ChildRunner: Sendable {
                         let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
                         buffer.removeSubrange(buffer.startIndex...newline)
                         last.append(line)
-                        guard let point, !sent, line.contains("\"message\":\"\(point.message)\"") else { continue }
+                        guard let point, sent == nil, line.contains("\"message\":\"\(point.message)\"") else {
+                            continue
+                        }
                         seen += 1
                         if seen == point.count {
                             usleep(delay)
                             kill(pid, signal)
-                            sent = true
+                            sent = Date()
                         }
                     }
                 }
-                continuation.resume(returning: last)
+                continuation.resume(returning: (last, sent))
             }
         }
         process.waitUntilExit()
         let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
-        return Result(exitStatus: process.terminationStatus, wasKilled: killed, lines: lines)
+        return Result(
+            exitStatus: process.terminationStatus, wasKilled: killed,
+            secondsAfterSignal: signalled.map { Date().timeIntervalSince($0) }, lines: lines)
     }
 }
 

@@ -120,7 +120,7 @@ struct PipelineRunTests {
                 ?? []
             #expect(document.count == 4)
             let stats = try #require(document.first?["stats"] as? [String: Any])
-            #expect((stats["peakResidentBytes"] as? Int ?? 0) > 1_000_000)
+            #expect((stats["peak_resident_bytes"] as? Int ?? 0) > 1_000_000)
             #expect(
                 (stats["stages"] as? [[String: Any]])?.map { $0["stage"] as? String } == definition.stages.map(\.id))
             let resources = stats["resources"] as? [[String: Any]] ?? []

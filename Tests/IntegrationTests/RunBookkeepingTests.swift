@@ -7,6 +7,7 @@ import Testing
 @Suite("Run bookkeeping: locks, run records, cursors, quarantine")
 struct RunBookkeepingTests {
     static let organization = "org_runs"
+    static let asOf = "2026-10-01T00:00:00.000Z"
 
     static func start(_ runID: UUID) -> RunRecorder.Start {
         RunRecorder.Start(
@@ -85,17 +86,21 @@ struct RunBookkeepingTests {
             let run = UUID()
             try await client.withTransaction(logger: logger) { connection in
                 try await store.advance(
-                    source: "cliniko", resource: "patients", to: "2026-03-01T00:00:00.000Z", complete: true, runID: run,
+                    source: "cliniko", resource: "patients", to: "2026-03-01T00:00:00.000Z", notAfter: Self.asOf,
+                    complete: true,
+                    runID: run,
                     on: connection, logger: logger)
                 try await store.advance(
-                    source: "cliniko", resource: "patients", to: "2026-02-01T00:00:00.000Z", complete: false,
+                    source: "cliniko", resource: "patients", to: "2026-02-01T00:00:00.000Z", notAfter: Self.asOf,
+                    complete: false,
                     runID: run, on: connection, logger: logger)
             }
             struct Rollback: Error {}
             await #expect(throws: (any Error).self) {
                 try await client.withTransaction(logger: logger) { connection in
                     try await store.advance(
-                        source: "cliniko", resource: "patients", to: "2026-09-01T00:00:00.000Z", complete: false,
+                        source: "cliniko", resource: "patients", to: "2026-09-01T00:00:00.000Z", notAfter: Self.asOf,
+                        complete: false,
                         runID: run, on: connection, logger: logger)
                     throw Rollback()
                 }
@@ -104,6 +109,37 @@ struct RunBookkeepingTests {
             #expect(entries.count == 1)
             #expect(entries.first?.cursor == "2026-03-01T00:00:00.000Z")
             #expect(entries.first?.lastFullAt != nil)
+        }
+    }
+
+    @Test("a cursor stored in the future is moved back to the run's as-of, or to the newest record read")
+    func futureCursorIsRepaired() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            let logger = TestDatabase.logger
+            try await client.query(
+                "INSERT INTO organizations (organization_id, name) VALUES (\(Self.organization), 'R')", logger: logger)
+            let store = SyncStateStore(organization: Self.organization)
+            func advance(_ resource: String, to cursor: String?) async throws {
+                try await client.withTransaction(logger: logger) { connection in
+                    try await store.advance(
+                        source: "cliniko", resource: resource, to: cursor, notAfter: Self.asOf, complete: false,
+                        runID: UUID(), on: connection, logger: logger)
+                }
+            }
+            // As an earlier version left them: frozen in 2099 by one clock-skewed record.
+            for resource in ["patients", "businesses"] {
+                try await client.query(
+                    """
+                    INSERT INTO sync_state (organization_id, source, resource, cursor_value)
+                    VALUES (\(Self.organization), 'cliniko', \(resource), '2099-01-01T00:00:00.000Z')
+                    """, logger: logger)
+            }
+            try await advance("patients", to: nil)
+            try await advance("businesses", to: "2026-09-30T12:00:00.000Z")
+            let entries = try await client.withConnection { try await store.entries(on: $0, logger: logger) }
+            let cursors = Dictionary(uniqueKeysWithValues: entries.map { ($0.resource, $0.cursor) })
+            #expect(cursors["patients"] == Self.asOf)
+            #expect(cursors["businesses"] == "2026-09-30T12:00:00.000Z")
         }
     }
 

@@ -157,7 +157,7 @@ struct ReportGeneratorTests {
                 #expect(problems.isEmpty, "\(organization): \(problems)")
                 let decoded = try ReportJSON.makeDecoder().decode(OrganizationSummary.self, from: data)
                 #expect(decoded.organization.organizationID == organization)
-                #expect(decoded.schemaVersion == 1)
+                #expect(decoded.schemaVersion == 2)
             }
 
             let patients = try ReportJSON.makeDecoder().decode(

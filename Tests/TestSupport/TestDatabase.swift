@@ -47,13 +47,16 @@ public enum TestDatabase {
     ///
     /// - Parameters:
     ///   - migrated: Whether to apply RoutIQ's migrations first; `true` by default.
+    ///   - maximumConnections: The client's pool size; postgres-nio's default (20) when `nil`.
     ///   - body: Receives a running client and the database's endpoint.
     public static func withFreshDatabase<Result: Sendable>(
         migrated: Bool = true,
+        maximumConnections: Int? = nil,
         _ body: (PostgresClient, DatabaseEndpoint) async throws -> Result
     ) async throws -> Result {
         do {
-            return try await withFreshDatabaseUnexplained(migrated: migrated, body)
+            return try await withFreshDatabaseUnexplained(
+                migrated: migrated, maximumConnections: maximumConnections, body)
         } catch let error as PSQLError {
             // PSQLError hides everything in `description`; test databases hold no secrets, so show the details.
             throw DatabaseError(.migrationFailed, String(reflecting: error), underlying: error)
@@ -62,6 +65,7 @@ public enum TestDatabase {
 
     private static func withFreshDatabaseUnexplained<Result: Sendable>(
         migrated: Bool,
+        maximumConnections: Int?,
         _ body: (PostgresClient, DatabaseEndpoint) async throws -> Result
     ) async throws -> Result {
         let server = try await serverEndpoint()
@@ -70,7 +74,9 @@ public enum TestDatabase {
         try await administrator.createDatabaseIfNeeded(named: name, logger: logger)
         let endpoint = server.with(database: name)
         do {
-            let result = try await withPostgresClient(endpoint: endpoint, logger: logger) { client in
+            let result = try await withPostgresClient(
+                endpoint: endpoint, logger: logger, maximumConnections: maximumConnections
+            ) { client in
                 if migrated {
                     try await SchemaMigrator(migrations: SchemaMigration.bundled()).migrate(
                         client: client, logger: logger)

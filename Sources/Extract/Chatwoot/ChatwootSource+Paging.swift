@@ -166,11 +166,7 @@ extension ChatwootSource {
                         threshold == nil ? .forwards(conversation) : .backwards(conversation.id)
                     while let current = state {
                         let (page, next) = try await messagePage(current, threshold: threshold, pageNumber: pageNumber)
-                        if let page {
-                            merged.records.append(contentsOf: page.records)
-                            merged.rejections.append(contentsOf: page.rejections)
-                            merged.highWaterMark = [merged.highWaterMark, page.highWaterMark].compactMap { $0 }.max()
-                        }
+                        if let page { merged.absorb(page) }
                         state = next
                     }
                     return (index, merged)
@@ -190,6 +186,7 @@ extension ChatwootSource {
                     ($0.createdAt, $0.id.count, $0.id) < ($1.createdAt, $1.id.count, $1.id)
                 })
             page.rejections.append(contentsOf: part.rejections)
+            page.cursorValues.append(contentsOf: part.cursorValues)
             page.highWaterMark = [page.highWaterMark, part.highWaterMark].compactMap { $0 }.max()
         }
         return page

@@ -46,9 +46,7 @@ extension ClerkSource {
                     var state: OffsetState? = OffsetState()
                     while let current = state {
                         let (page, next) = try await membershipPage(id, state: current, pageNumber: pageNumber)
-                        merged.records.append(contentsOf: page.records)
-                        merged.rejections.append(contentsOf: page.rejections)
-                        merged.highWaterMark = [merged.highWaterMark, page.highWaterMark].compactMap { $0 }.max()
+                        merged.absorb(page)
                         state = next
                     }
                     return (index, merged)
@@ -62,9 +60,7 @@ extension ClerkSource {
         }
         var page = SourcePage<ClerkMembership>(records: [], pageNumber: pageNumber)
         for (_, part) in collected.sorted(by: { $0.index < $1.index }) {
-            page.records.append(contentsOf: part.records)
-            page.rejections.append(contentsOf: part.rejections)
-            page.highWaterMark = [page.highWaterMark, part.highWaterMark].compactMap { $0 }.max()
+            page.absorb(part)
         }
         return page
     }

@@ -50,6 +50,7 @@ struct PageDecoder: Sendable {
         records.reserveCapacity(elements.count)
         var rejections: [RecordRejection] = []
         var highWaterMark: Date?
+        var cursorValues: [Date] = []
         for range in elements {
             do {
                 let decoded =
@@ -60,13 +61,17 @@ struct PageDecoder: Sendable {
                     continue
                 }
                 records.append(decoded.record)
-                if let cursor = decoded.cursor, cursor > highWaterMark ?? .distantPast { highWaterMark = cursor }
+                if let cursor = decoded.cursor {
+                    cursorValues.append(cursor)
+                    if cursor > highWaterMark ?? .distantPast { highWaterMark = cursor }
+                }
             } catch {
                 rejections.append(rejection(for: range, in: scanner, reason: FieldError.reason(for: error)))
             }
         }
-        let page = SourcePage(
+        var page = SourcePage(
             records: records, rejections: rejections, highWaterMark: highWaterMark, pageNumber: pageNumber)
+        page.cursorValues = cursorValues
         return (page, reachedOlder)
     }
 

@@ -11,6 +11,9 @@ public import PostgresNIO
 ///   - endpoint: Where to connect.
 ///   - logger: The pool's background logger.
 ///   - connectTimeout: How long to wait for the first connection; 15 seconds by default.
+///   - maximumConnections: The most connections the pool opens; postgres-nio's default (20) when `nil`. A caller
+///     that keeps one connection per concurrent task (`routiq run`'s organizations) must size it from that
+///     concurrency, or the surplus tasks wait for a free connection.
 ///   - body: The work; receives the running client.
 /// - Returns: What `body` returns.
 /// - Throws: ``DatabaseError`` with code ``DatabaseError/Code/clusterUnreachable``, or what `body` throws.
@@ -18,12 +21,15 @@ public func withPostgresClient<Result: Sendable>(
     endpoint: DatabaseEndpoint,
     logger: Logger,
     connectTimeout: Duration = .seconds(15),
+    maximumConnections: Int? = nil,
     _ body: (PostgresClient) async throws -> Result
 ) async throws -> Result {
     // The pool logs connection attempts cut short by shutdown at info level; only show its own log at debug.
     var backgroundLogger = logger
     if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
-    let client = PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: backgroundLogger)
+    var configuration = endpoint.clientConfiguration()
+    if let maximumConnections { configuration.options.maximumConnections = max(1, maximumConnections) }
+    let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         defer { group.cancelAll() }

@@ -67,7 +67,7 @@ public struct DerivedTablesWriter: Sendable {
             encoder.field(activity.actionPriority)
             encoder.field(activity.recommendedAction)
             encoder.field(activity.lifetimeValue)
-            encoder.endRow(appendingHash: false)
+            try Self.check(encoder.endRow(appendingHash: false), table: "patient_activity", key: activity.patientID)
         }
         try await copy(
             encoder, table: "patient_activity", columns: Self.activityColumns, on: connection, logger: logger)
@@ -92,7 +92,8 @@ public struct DerivedTablesWriter: Sendable {
             encoder.field(row.appointmentCount)
             encoder.field((row.shareOfAppointments * 10_000).rounded() / 10_000)
             encoder.field(row.mostRecentVisitAt)
-            encoder.endRow(appendingHash: false)
+            try Self.check(
+                encoder.endRow(appendingHash: false), table: "appointment_type_stats", key: row.appointmentTypeID)
         }
         try await copy(
             encoder,
@@ -123,7 +124,8 @@ public struct DerivedTablesWriter: Sendable {
             encoder.field(week.cancelledCount)
             encoder.field(week.didNotArriveCount)
             encoder.field(week.bookedCount)
-            encoder.endRow(appendingHash: false)
+            try Self.check(
+                encoder.endRow(appendingHash: false), table: "appointment_weekly_stats", key: week.weekStartDate)
         }
         try await copy(
             encoder,
@@ -156,6 +158,13 @@ public struct DerivedTablesWriter: Sendable {
         try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
             try await writer.write(encoder.buffer)
         }
+    }
+
+    /// Derived rows are computed from the warehouse, so a value that does not fit its column is a bug: fail the run
+    /// with the table, key and column rather than send a row PostgreSQL rejects.
+    private static func check(_ violation: ColumnViolation?, table: String, key: String) throws {
+        guard let violation else { return }
+        throw DatabaseError(.invalidInput, "a \(table) row (\(key)) could not be written: \(violation)")
     }
 
     private static func bind(_ value: String) -> PostgresBindings {

@@ -16,6 +16,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
             case migrationFromNewerVersion
             case notFound
             case invalidInput
+            case connectionUnavailable
+            case statementFailed
         }
 
         private let base: Base
@@ -29,7 +31,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let clusterStartFailed = Code(.clusterStartFailed)
         /// The server could not be reached.
         public static let clusterUnreachable = Code(.clusterUnreachable)
-        /// `DATABASE_URL` (or the pipeline's `database:`) is not a usable `postgres://` URL.
+        /// `DATABASE_URL` is not a usable `postgres://` URL.
         public static let invalidURL = Code(.invalidURL)
         /// A migration failed to apply.
         public static let migrationFailed = Code(.migrationFailed)
@@ -41,6 +43,10 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let notFound = Code(.notFound)
         /// An argument was rejected.
         public static let invalidInput = Code(.invalidInput)
+        /// No pooled connection became free in time.
+        public static let connectionUnavailable = Code(.connectionUnavailable)
+        /// The server rejected a statement; the message names the table and column when the server did.
+        public static let statementFailed = Code(.statementFailed)
 
         public var description: String { base.rawValue }
     }

@@ -42,18 +42,23 @@ public struct QuarantineWriter: Sendable {
     }
 
     /// Appends entries with one `COPY`.
+    ///
+    /// Whatever a rejected record holds is stored: a NUL character (which PostgreSQL text cannot hold) is written as
+    /// the JSON escape `\u0000`, and an id too long to be one is kept only in the raw payload.
     public func write(_ entries: [Entry], on connection: PostgresConnection, logger: Logger) async throws {
         guard !entries.isEmpty else { return }
         var encoder = CopyRowEncoder(capacity: 4_096)
         for entry in entries {
             encoder.field(organization)
             encoder.field(runID.uuidString)
-            encoder.field(entry.source)
-            encoder.field(entry.resource)
-            encoder.field(entry.sourceID)
-            encoder.field(entry.reason)
-            encoder.field(entry.raw)
-            encoder.endRow(appendingHash: false)
+            encoder.field(Self.storable(entry.source))
+            encoder.field(Self.storable(entry.resource))
+            encoder.field(entry.sourceID.map(Self.storable).flatMap { $0.utf8.count <= 255 ? $0 : nil })
+            encoder.field(Self.storable(entry.reason))
+            encoder.field(Self.storable(entry.raw))
+            if let violation = encoder.endRow(appendingHash: false) {
+                throw DatabaseError(.invalidInput, "a quarantine entry could not be encoded: \(violation)")
+            }
         }
         try await connection.copyFrom(
             table: "quarantine",
@@ -62,5 +67,19 @@ public struct QuarantineWriter: Sendable {
         ) { writer in
             try await writer.write(encoder.buffer)
         }
+    }
+
+    /// `text` with every NUL character written as the JSON escape `\u0000`.
+    static func storable(_ text: String) -> String {
+        guard text.utf8.contains(0) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\u{0}" {
+                result.append(contentsOf: "\\u0000".unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 }

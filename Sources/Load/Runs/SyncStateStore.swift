@@ -48,15 +48,21 @@ public struct SyncStateStore: Sendable {
         return result
     }
 
-    /// Advances one resource's cursor (never backwards: a smaller value keeps the stored one).
+    /// Advances one resource's cursor: never backwards (a smaller value keeps the stored one), and never past
+    /// `limit`, the run's as-of. A stored cursor later than `limit` (written in the future by a version that did not
+    /// cap it, from a clock-skewed record) is moved back to the new value, or to `limit`.
+    ///
+    /// Cursors are ISO-8601 UTC text of one fixed form, so text order is time order.
     ///
     /// - Parameters:
-    ///   - cursor: The new high-water mark, or `nil` to keep the stored one.
+    ///   - cursor: The new high-water mark (the caller caps it at `limit`), or `nil` to keep the stored one.
+    ///   - limit: The run's as-of, in the same form.
     ///   - complete: Whether this was a complete full fetch (sets `last_full_at`).
     public func advance(
         source: String,
         resource: String,
         to cursor: String?,
+        notAfter limit: String,
         complete: Bool,
         runID: UUID,
         on connection: PostgresConnection,
@@ -65,9 +71,14 @@ public struct SyncStateStore: Sendable {
         try await connection.query(
             """
             INSERT INTO sync_state (organization_id, source, resource, cursor_value, last_success_at, last_full_at, run_id)
-            VALUES (\(organization), \(source), \(resource), \(cursor), now(), CASE WHEN \(complete) THEN now() END, \(runID))
+            VALUES (\(organization), \(source), \(resource), \(cursor), now(),
+                    CASE WHEN \(complete) THEN now() END, \(runID))
             ON CONFLICT (organization_id, source, resource) DO UPDATE SET
                 cursor_value = CASE
+                    WHEN sync_state.cursor_value > EXCLUDED.cursor_value AND sync_state.cursor_value > \(limit)::text
+                        THEN EXCLUDED.cursor_value
+                    WHEN EXCLUDED.cursor_value IS NULL AND sync_state.cursor_value > \(limit)::text
+                        THEN \(limit)::text
                     WHEN EXCLUDED.cursor_value IS NULL THEN sync_state.cursor_value
                     WHEN sync_state.cursor_value IS NULL OR EXCLUDED.cursor_value > sync_state.cursor_value
                         THEN EXCLUDED.cursor_value

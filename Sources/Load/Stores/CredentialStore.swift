@@ -92,14 +92,30 @@ public struct CredentialStore: Sendable {
         return result
     }
 
-    /// Opens one credential.
+    /// Opens one credential, on a connection of the store's pool.
     ///
     /// - Throws: ``VaultError/Code/notFound`` when none is stored; ``VaultError/Code/cannotDecrypt`` when the key
     ///   is wrong or the row was tampered with.
     public func credential(for service: CredentialService, organization: String, logger: Logger) async throws
         -> ServiceCredential
     {
-        let rows = try await client.query(
+        try await client.withConnection { connection in
+            try await credential(for: service, organization: organization, on: connection, logger: logger)
+        }
+    }
+
+    /// Opens one credential on `connection`: a caller that already holds a connection (an organization's run) must
+    /// not ask the pool for a second one, or enough concurrent callers exhaust the pool and wait on each other.
+    ///
+    /// - Throws: ``VaultError/Code/notFound`` when none is stored; ``VaultError/Code/cannotDecrypt`` when the key
+    ///   is wrong or the row was tampered with.
+    public func credential(
+        for service: CredentialService,
+        organization: String,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> ServiceCredential {
+        let rows = try await connection.query(
             "SELECT sealed FROM service_credentials WHERE organization_id = \(organization) AND service = \(service.rawValue)",
             logger: logger
         )

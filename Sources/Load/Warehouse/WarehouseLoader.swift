@@ -55,7 +55,7 @@ public struct WarehouseLoader: Sendable {
     public func merge(_ table: WarehouseTable, on connection: PostgresConnection, logger: Logger) async throws
         -> MergeCounts
     {
-        let newestFirst = table.columns.contains("source_updated_at") ? ", source_updated_at DESC NULLS LAST" : ""
+        let newestFirst = table.columnNames.contains("source_updated_at") ? ", source_updated_at DESC NULLS LAST" : ""
         let columns = table.copyColumns.joined(separator: ", ")
         let assignments = (table.updatableColumns + ["content_hash"]).map { "\($0) = EXCLUDED.\($0)" }
             .joined(separator: ", ")

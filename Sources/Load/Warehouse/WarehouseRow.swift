@@ -3,19 +3,28 @@ public import Pipeline
 /// A source record that loads into one ``WarehouseTable``.
 ///
 /// Conformers encode exactly the table's ``WarehouseTable/columns`` in order; ``CopyRowEncoder/endRow(appendingHash:)``
-/// appends the content hash.
+/// appends the content hash, or drops the row and returns why a value does not fit its column.
 public protocol WarehouseRow: Sendable {
     /// The table the record loads into.
     static var warehouseTable: WarehouseTable { get }
 
+    /// The record's value of the table's key column (its source id; a membership's user id), which is also what
+    /// the quarantine stores as `source_id`.
+    var warehouseKey: String { get }
+
     /// Appends the record as one row of ``warehouseTable``.
-    func encodeRow(organization: String, into encoder: inout CopyRowEncoder)
+    ///
+    /// - Returns: `nil` when the row was written; otherwise the first value that does not fit its column (nothing of
+    ///   the record was written, and it belongs in the quarantine).
+    func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation?
 }
 
 extension Patient: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .patients }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(firstName)
@@ -38,14 +47,16 @@ extension Patient: WarehouseRow {
             encoder.hashOnly(phone.phoneType)
             encoder.hashOnly(phone.normalization?.e164 ?? phone.normalization?.failureReason ?? "")
         }
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension Appointment: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .appointments }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(patientID)
@@ -64,14 +75,16 @@ extension Appointment: WarehouseRow {
         encoder.field(repeatedFromID)
         encoder.field(createdAt)
         encoder.field(updatedAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension AppointmentType: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .appointmentTypes }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(name)
@@ -82,14 +95,16 @@ extension AppointmentType: WarehouseRow {
         encoder.field(archivedAt)
         encoder.field(createdAt)
         encoder.field(updatedAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension Practitioner: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .practitioners }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(firstName)
@@ -100,14 +115,16 @@ extension Practitioner: WarehouseRow {
         encoder.field(isActive)
         encoder.field(createdAt)
         encoder.field(updatedAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension Business: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .businesses }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(name)
@@ -116,14 +133,16 @@ extension Business: WarehouseRow {
         encoder.field(archivedAt)
         encoder.field(createdAt)
         encoder.field(updatedAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension Contact: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .contacts }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(name)
@@ -134,14 +153,16 @@ extension Contact: WarehouseRow {
         encoder.field(clinikoPatientID)
         encoder.field(createdAt)
         encoder.field(nil as String?)  // last_activity_at: not in the record yet
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension Conversation: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .conversations }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(contactID)
@@ -151,24 +172,28 @@ extension Conversation: WarehouseRow {
         encoder.field(labels ?? [])
         encoder.field(createdAt)
         encoder.field(lastActivityAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension Message: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .messages }
 
-    /// Chatwoot's integer `message_type` as the warehouse's text.
+    public var warehouseKey: String { id }
+
+    /// Chatwoot's integer `message_type` as the warehouse's text; an unknown code gives a value the column refuses,
+    /// so the message is quarantined rather than filed under a type it is not.
     static func kind(_ messageType: Int) -> String {
         switch messageType {
         case 0: "incoming"
         case 1: "outgoing"
+        case 2: "activity"
         case 3: "template"
-        default: "activity"
+        default: "unknown type \(messageType)"
         }
     }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(conversationID)
@@ -177,14 +202,16 @@ extension Message: WarehouseRow {
         encoder.field(status)
         encoder.field(content)
         encoder.field(createdAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension ClerkUser: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .users }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { id }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(id)
         encoder.field(firstName)
@@ -195,20 +222,22 @@ extension ClerkUser: WarehouseRow {
         encoder.field(lastSignInAt)
         encoder.field(createdAt)
         encoder.field(updatedAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }
 
 extension ClerkMembership: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .organizationMembers }
 
-    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) {
+    public var warehouseKey: String { userID }
+
+    public func encodeRow(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
         encoder.field(organization)
         encoder.field(userID)
         encoder.field(id)
         encoder.field(role)
         encoder.field(createdAt)
         encoder.field(updatedAt)
-        encoder.endRow()
+        return encoder.endRow()
     }
 }

@@ -178,14 +178,15 @@ struct HTMLReportWriter: Sendable {
         html += SVGChart.table(
             header: [
                 "Source", "Resources", "All synced by (local)", "Last full sync", "Read (latest run)",
-                "Quarantined (all time)",
+                "Quarantined (all time)", "Still in quarantine",
             ],
             rows: s.sources.map {
                 [
                     HTMLText.escape($0.source), String($0.resources), dates.timeElement($0.lastSuccessAt),
                     dates.timeElement($0.lastFullAt), String($0.recordsReadLastRun), String($0.quarantined),
+                    String($0.quarantinedOpen),
                 ]
-            }, numeric: [1, 4, 5])
+            }, numeric: [1, 4, 5, 6])
         html += "<h3>Recent runs</h3>"
         html += SVGChart.table(
             header: ["Started (local)", "Finished", "Status", "Read", "Written", "Quarantined"],

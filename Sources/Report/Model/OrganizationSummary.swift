@@ -7,7 +7,7 @@ public import Foundation
 /// (`docs/reports.md`).
 public struct OrganizationSummary: Codable, Sendable, Equatable {
     /// The version of this document's shape; 1.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     /// The version of this document's shape.
     public var schemaVersion: Int
@@ -356,6 +356,9 @@ public struct SourceHealth: Codable, Sendable, Equatable {
     public var quarantined: Int
     /// Quarantined records in the latest run.
     public var quarantinedLastRun: Int
+    /// Quarantined records still open: neither loaded by a later run, nor gone from the source, nor quarantined
+    /// again (each record counts once). Re-read by id on every run where the API allows it.
+    public var quarantinedOpen: Int
     /// Records read from the source in the latest run (from the run's per-resource statistics).
     public var recordsReadLastRun: Int
 
@@ -366,6 +369,7 @@ public struct SourceHealth: Codable, Sendable, Equatable {
         case lastFullAt = "last_full_at"
         case quarantined
         case quarantinedLastRun = "quarantined_last_run"
+        case quarantinedOpen = "quarantined_open"
         case recordsReadLastRun = "records_read_last_run"
     }
 }

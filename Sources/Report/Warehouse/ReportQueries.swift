@@ -318,6 +318,9 @@ struct ReportQueries {
                    (SELECT count(*) FROM quarantine q WHERE q.organization_id = \(organization) AND q.source = s.source),
                    (SELECT count(*) FROM quarantine q WHERE q.organization_id = \(organization) AND q.source = s.source
                       AND q.run_id = \(latestRun)),
+                   (SELECT count(DISTINCT (q.resource, coalesce(q.source_id, q.quarantine_id::text)))
+                    FROM quarantine q WHERE q.organization_id = \(organization) AND q.source = s.source
+                      AND q.resolved_at IS NULL),
                    (SELECT coalesce(sum((r ->> 'read')::int8), 0)::int8
                     FROM sync_runs sr
                     CROSS JOIN LATERAL jsonb_array_elements(
@@ -328,13 +331,13 @@ struct ReportQueries {
             """,
             logger: logger
         )
-        for try await (source, resources, lastSuccess, lastFull, quarantined, lastRun, read) in sources.decode(
-            (String, Int, Date?, Date?, Int, Int, Int).self)
+        for try await (source, resources, lastSuccess, lastFull, quarantined, lastRun, open, read) in sources.decode(
+            (String, Int, Date?, Date?, Int, Int, Int, Int).self)
         {
             summary.sources.append(
                 SourceHealth(
                     source: source, resources: resources, lastSuccessAt: lastSuccess, lastFullAt: lastFull,
-                    quarantined: quarantined, quarantinedLastRun: lastRun,
+                    quarantined: quarantined, quarantinedLastRun: lastRun, quarantinedOpen: open,
                     recordsReadLastRun: read))
         }
         return summary

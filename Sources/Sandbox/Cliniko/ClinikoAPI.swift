@@ -105,6 +105,43 @@ struct ClinikoAPI: Sendable {
         return Array(json.replacingCharacters(in: range, with: #""created_at":"not a timestamp""#).utf8)
     }
 
+    /// One record's JSON.
+    static func json(_ encoder: ClinikoEncoder, _ resource: ClinikoResource, row: Int) -> [UInt8] {
+        var single = JSONWriter(capacity: 2048)
+        encoder.encode(resource, row: row, into: &single)
+        return single.bytes
+    }
+
+    /// `json` (one record) with `field`'s value replaced by `value` (JSON text), or added when it has none.
+    static func replacing(_ field: String, with value: String, in json: [UInt8]) -> [UInt8] {
+        let text = String(decoding: json, as: UTF8.self)
+        let pattern = #""\#(field)":("(?:[^"\\]|\\.)*"|null|true|false|-?[0-9][0-9.eE+-]*)"#
+        if let range = text.range(of: pattern, options: .regularExpression) {
+            return Array(text.replacingCharacters(in: range, with: #""\#(field)":\#(value)"#).utf8)
+        }
+        return Array(("{\"\(field)\":\(value)," + text.dropFirst()).utf8)
+    }
+
+    /// One record's JSON with a value PostgreSQL cannot store (the `hostile` fault); which one depends on the row.
+    static func hostile(_ encoder: ClinikoEncoder, _ resource: ClinikoResource, row: Int) -> [UInt8] {
+        let choices: [(field: String, value: String)] =
+            switch resource {
+            case .patients:
+                [
+                    ("date_of_birth", #""1990-02-30""#), ("first_name", #""Ann\u0000e""#),
+                    ("updated_at", #""0000-06-01T00:00:00Z""#),
+                    ("email", "\"" + String(repeating: "x", count: 2_000) + "@example.com\""),
+                ]
+            case .individualAppointments:
+                [("cancellation_reason", "4294967296"), ("cancellation_note", #""called\u0000back""#)]
+            case .appointmentTypes: [("duration_in_minutes", "4294967296"), ("name", #""Initial\u0000""#)]
+            case .practitioners, .inactivePractitioners: [("first_name", #""Sam\u0000""#)]
+            case .businesses: [("business_name", #""Main\u0000Street""#)]
+            }
+        let choice = choices[row % choices.count]
+        return replacing(choice.field, with: choice.value, in: json(encoder, resource, row: row))
+    }
+
     static func hasContactEmail(_ agent: String) -> Bool {
         guard let at = agent.firstIndex(of: "@") else { return false }
         let local = agent[..<at].split(whereSeparator: { " (<".contains($0) }).last ?? ""
@@ -143,6 +180,12 @@ struct ClinikoAPI: Sendable {
                 writer.element()
                 if index == 0, fault?.kind == .corrupt {
                     writer.rawBytes(Self.corrupted(encoder, resource, row: row))
+                } else if index == 0, fault?.kind == .future {
+                    writer.rawBytes(
+                        Self.replacing(
+                            "updated_at", with: #""2099-01-01T00:00:00Z""#, in: Self.json(encoder, resource, row: row)))
+                } else if index == 0, fault?.kind == .hostile {
+                    writer.rawBytes(Self.hostile(encoder, resource, row: row))
                 } else {
                     encoder.encode(resource, row: row, into: &writer)
                 }

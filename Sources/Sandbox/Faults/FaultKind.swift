@@ -21,6 +21,13 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable {
     /// A Cliniko list page whose first record is malformed (`created_at` is not a timestamp), as a buggy upstream
     /// might serve it; the rest of the page is intact.
     case corrupt
+    /// A Cliniko list page whose first record is stamped far in the future (`updated_at` 2099-01-01), as a
+    /// clock-skewed upstream might send it; the record itself is valid.
+    case future
+    /// A Cliniko list page whose first record holds a value PostgreSQL cannot store, though the JSON is valid: a
+    /// birth date of 30 February, a NUL character in a name, year 0000, an integer above 2³¹, a 2,000-byte e-mail
+    /// address (which one depends on the record). Its show endpoint still serves the clean record.
+    case hostile
     /// After a Cliniko patient list page is served, its first patient is deleted (lists no longer show it), as if
     /// removed between two fetches: a client paging by page number then skips the record that moves up.
     case delete

@@ -63,9 +63,12 @@ extension RoutIQ {
                     let selected = organizations.isEmpty ? registered : organizations
                     var requests: [ReportGenerator.Request] = []
                     for organization in selected {
-                        let (runID, runAsOf) = try await Self.lastRun(organization, client: client, logger: logger)
+                        let (runID, runAsOf, windows) = try await Self.lastRun(
+                            organization, client: client, logger: logger)
                         requests.append(
-                            .init(organization: organization, asOf: fixedAsOf ?? runAsOf ?? Date(), runID: runID))
+                            .init(
+                                organization: organization, asOf: fixedAsOf ?? runAsOf ?? Date(), runID: runID,
+                                windows: windows))
                     }
                     var summaries: [OrganizationSummary] = []
                     var failures = 0
@@ -83,27 +86,37 @@ extension RoutIQ {
                         }
                     }
                     let latest = requests.map(\.asOf).max() ?? Date()
-                    try generator.writeIndex(summaries: summaries, asOf: fixedAsOf ?? latest)
+                    try await generator.writeIndex(
+                        summaries: summaries, asOf: fixedAsOf ?? latest, client: client, logger: logger)
                     print("Index: \(URL(fileURLWithPath: output).appendingPathComponent("index.html").path)")
                     if failures > 0 { throw CommandFailure.someOrganizationsFailed }
                 }
             }
         }
 
-        /// The organization's last successful run and the instant it scored as of.
+        /// The organization's last successful run, the instant it scored as of, and the windows it scored with
+        /// (recorded in its statistics; `nil` for runs that did not record them).
         static func lastRun(_ organization: String, client: PostgresClient, logger: Logger) async throws -> (
-            UUID?, Date?
+            UUID?, Date?, ReportGenerator.Windows?
         ) {
             let rows = try await client.query(
                 """
-                SELECT run_id, as_of FROM sync_runs
+                SELECT run_id, as_of,
+                       (stats -> 'scoring' ->> 'attendance_window_days')::int,
+                       (stats -> 'scoring' ->> 'late_cancellation_hours')::int
+                FROM sync_runs
                 WHERE organization_id = \(organization) AND status = 'succeeded'
                 ORDER BY finished_at DESC LIMIT 1
                 """,
                 logger: logger
             )
-            for try await (runID, asOf) in rows.decode((UUID, Date?).self) { return (runID, asOf) }
-            return (nil, nil)
+            for try await (runID, asOf, days, hours) in rows.decode((UUID, Date?, Int?, Int?).self) {
+                let windows = days.flatMap { days in
+                    hours.map { ReportGenerator.Windows(windowDays: days, lateCancellationHours: $0) }
+                }
+                return (runID, asOf, windows)
+            }
+            return (nil, nil, nil)
         }
     }
 }

@@ -110,7 +110,9 @@ extension RoutIQ {
             let execution = configured
             let outcomes: [OrganizationOutcome] = try await CommandFailure.reporting {
                 try await TerminalProgressDisplay.showing(display) {
-                    try await context.withMigratedDatabase(logger: logger) { client in
+                    try await context.withMigratedDatabase(
+                        logger: logger, maximumConnections: PipelineRun.connectionsNeeded(concurrency: concurrency)
+                    ) { client in
                         let vault = try context.vault()
                         return try await Self.stoppingGracefully(execution, logger: logger) {
                             try await execution.execute(client: client, vault: vault)
@@ -128,9 +130,15 @@ extension RoutIQ {
             if outcomes.contains(where: { $0.status != .succeeded }) { throw CommandFailure.someOrganizationsFailed }
         }
 
-        /// Runs `body`; on the first SIGINT or SIGTERM asks the run to stop at its next checkpoint (each organization
-        /// rolls back and is recorded as cancelled). The handlers are removed after the first signal, so a second one
-        /// ends the process at once.
+        /// How long after SIGINT or SIGTERM the process waits for its organizations to roll back and record
+        /// themselves before it exits anyway.
+        static let stopDeadline = Duration.seconds(25)
+
+        /// Runs `body`; on the first SIGINT or SIGTERM asks the run to stop (every organization's waits are cancelled,
+        /// its transaction rolls back, and it is recorded as cancelled). Should that take longer than
+        /// ``stopDeadline`` (a statement stuck in an unresponsive database), the process exits with code 1 anyway:
+        /// nothing of an uncommitted run is kept, and the next run closes its `running` records as abandoned. The
+        /// handlers are removed after the first signal, so a second one ends the process at once.
         static func stoppingGracefully(
             _ execution: PipelineRun,
             logger: Logger,
@@ -138,15 +146,26 @@ extension RoutIQ {
         ) async throws -> [OrganizationOutcome] {
             try await withThrowingTaskGroup(of: [OrganizationOutcome]?.self) { group in
                 group.addTask {
+                    var received = false
                     for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
                         logger.warning(
-                            "stopping: every organization rolls back at its next checkpoint and is recorded as cancelled",
+                            "stopping: every organization rolls back at once and is recorded as cancelled",
                             metadata: ["routiq.signal": "\(signal)"]
                         )
                         execution.stop.request()
+                        received = true
                         break
                     }
-                    return nil
+                    guard received else { return nil }
+                    try? await Task.sleep(for: stopDeadline)
+                    guard !Task.isCancelled else { return nil }
+                    logger.error(
+                        """
+                        the organizations did not stop in time; exiting without them (nothing uncommitted is kept; \
+                        the next run closes their records as abandoned)
+                        """,
+                        metadata: ["routiq.duration_ms": "\(stopDeadline.components.seconds * 1000)"])
+                    Foundation.exit(CommandFailure.someOrganizationsFailed.rawValue)
                 }
                 group.addTask { try await body() }
                 while let result = try await group.next() {

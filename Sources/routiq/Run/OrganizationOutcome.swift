@@ -32,6 +32,10 @@ struct ResourceFigures: Sendable, Codable {
     var unchanged = 0
     var removed = 0
     var quarantined = 0
+    /// Records stamped after the run's as-of (loaded; the cursor stays at the as-of).
+    var futureTimestamps = 0
+    /// Entries of earlier runs' quarantine settled by this run: loaded now, gone from the source, or quarantined again.
+    var quarantineSettled = 0
     var seconds = 0.0
     /// Of ``seconds``, the time spent copying pages into the staging tables (`COPY … FROM STDIN`).
     var copySeconds = 0.0

@@ -10,12 +10,6 @@ import Transform
 extension OrganizationRunner {
     typealias Loaded = (ResourceFigures, Date?)
 
-    /// The columns of the per-transaction phone staging table (`patient_phones` plus the patient's version).
-    static let phoneColumns = [
-        "organization_id", "patient_id", "position", "raw_number", "phone_type", "e164", "number_kind", "normalization",
-        "version",
-    ]
-
     func makeNormalizer() -> RecordNormalizer {
         let region: String
         if case .normalizePhones(let settings) = definition.stages.first(where: {
@@ -31,12 +25,15 @@ extension OrganizationRunner {
         return RecordNormalizer(configuration: .init(phoneNumbers: parser))
     }
 
+    /// The stored cursor of an incremental read, never later than the run's as-of: a cursor stored in the future
+    /// (by a version that did not cap it) would otherwise skip every change until then.
     private func cursor(_ cursors: [SyncStateStore.Entry], source: String, resource: String, mode: ExtractMode) -> Date?
     {
         guard !forceFull, mode == .incremental,
-            let text = cursors.first(where: { $0.source == source && $0.resource == resource })?.cursor
+            let text = cursors.first(where: { $0.source == source && $0.resource == resource })?.cursor,
+            let cursor = Self.parseCursor(text)
         else { return nil }
-        return Self.parseCursor(text)
+        return min(cursor, asOf)
     }
 
     /// Keeps a normalized record, or quarantines the original with the transform's reason.
@@ -50,11 +47,10 @@ extension OrganizationRunner {
         case .success(let normalized):
             return .keep(normalized)
         case .failure(let rejection):
-            let json = (try? JSONEncoder().encode(original)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             return .quarantine(
                 QuarantineWriter.Entry(
                     source: source.rawValue, resource: resource, sourceID: rejection.recordID,
-                    reason: rejection.code.description, raw: json
+                    reason: rejection.code.description, raw: ResourceLoader.rawJSON(of: original)
                 )
             )
         }
@@ -70,7 +66,8 @@ extension OrganizationRunner {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> [Loaded] {
-        let credential = try await credentials.credential(for: .cliniko, organization: organization.id, logger: logger)
+        let credential = try await credentials.credential(
+            for: .cliniko, organization: organization.id, on: connection, logger: logger)
         var settings = settings
         if let base = overrides.clinikoBaseURL { settings.common.baseURL = base }
         let metrics = ExtractMetrics()
@@ -96,7 +93,7 @@ extension OrganizationRunner {
                 )
                 loaded = try await loader.load(
                     source.patients(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection,
+                    on: connection, refetch: source.patients(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) },
                     afterStage: { patient, encoder in
                         for (position, phone) in patient.phones.enumerated() {
@@ -109,32 +106,37 @@ extension OrganizationRunner {
                             encoder.field(phone.normalization?.type.rawValue)
                             encoder.field(phone.normalization?.failureReason ?? "ok")
                             encoder.field(patient.updatedAt)
-                            encoder.endRow(appendingHash: false)
+                            if let violation = encoder.endRow(appendingHash: false) {
+                                return ColumnViolation(
+                                    column: "patient_phone_numbers[\(position)].\(violation.column)",
+                                    problem: violation.problem)
+                            }
                         }
+                        return nil
                     },
-                    childTable: ("staging_patient_phones", Self.phoneColumns)
+                    childTable: ("staging_patient_phones", WarehouseTable.patientPhoneColumns)
                 )
                 try await mergePhones(on: connection, logger: logger)
             case "individual_appointments":
                 loaded = try await loader.load(
                     source.appointments(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection,
+                    on: connection, refetch: source.appointments(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) }
                 )
             case "appointment_types":
                 loaded = try await loader.load(
                     source.appointmentTypes(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection
+                    on: connection, refetch: source.appointmentTypes(ids:)
                 )
             case "practitioners":
                 loaded = try await loader.load(
                     source.practitioners(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection
+                    on: connection, refetch: source.practitioners(ids:)
                 )
             default:
                 loaded = try await loader.load(
                     source.businesses(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection
+                    on: connection, refetch: source.businesses(ids:)
                 )
             }
             results.append(ledger.attribute(loaded, metrics.snapshot()))
@@ -196,7 +198,8 @@ extension OrganizationRunner {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> [Loaded] {
-        let credential = try await credentials.credential(for: .chatwoot, organization: organization.id, logger: logger)
+        let credential = try await credentials.credential(
+            for: .chatwoot, organization: organization.id, on: connection, logger: logger)
         var settings = settings
         // The sandbox's URL wins; then the pipeline's `base_url`; the stored credential's only when the pipeline
         // names none (docs/pipelines.md).
@@ -226,13 +229,13 @@ extension OrganizationRunner {
             case "contacts":
                 loaded = try await loader.load(
                     source.contacts(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
-                    on: connection,
+                    on: connection, refetch: source.contacts(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .chatwoot, resource: resource) }
                 )
             case "conversations":
                 loaded = try await loader.load(
                     source.conversations(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
-                    on: connection
+                    on: connection, refetch: source.conversations(ids:)
                 )
             default:
                 loaded = try await loader.load(
@@ -253,7 +256,8 @@ extension OrganizationRunner {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> [Loaded] {
-        let credential = try await credentials.credential(for: .clerk, organization: organization.id, logger: logger)
+        let credential = try await credentials.credential(
+            for: .clerk, organization: organization.id, on: connection, logger: logger)
         var settings = settings
         if let base = overrides.clerkBaseURL { settings.common.baseURL = base }
         let metrics = ExtractMetrics()
@@ -347,7 +351,7 @@ extension OrganizationRunner {
         case let error as ExtractError: return error.description
         case let error as VaultError: return error.description
         case let error as DatabaseError: return error.description
-        case is PSQLError: return "a database statement failed (see the server log)"
+        case let error as PSQLError: return DatabaseError.statementFailed(error).description
         case is CancellationError: return "cancelled"
         case let error as RejectLimitExceeded: return error.description
         default: return String(describing: type(of: error))

@@ -37,6 +37,8 @@ struct OrganizationRunner: Sendable {
     let stop: StopRequest
     /// The terminal's progress display, when there is one.
     var progress: RunProgress? = nil
+    /// How long to wait for a free database connection before failing the organization; 60 seconds by default.
+    var leaseTimeout: Duration = .seconds(60)
     let logger: Logger
 
     private var isFull: Bool {
@@ -57,61 +59,90 @@ struct OrganizationRunner: Sendable {
         var logger = logger
         logger[metadataKey: "routiq.org"] = "\(organization.id)"
         logger[metadataKey: "routiq.run_id"] = "\(runID)"
-        var outcome = OrganizationOutcome(
+        let empty = OrganizationOutcome(
             organization: organization.id, status: .failed, message: nil, totals: .init(), resources: [], seconds: 0
         )
+        var outcome = empty
         do {
-            try await client.withConnection { connection in
-                try await OrganizationLock.withLock(organization: organization.id, on: connection, logger: logger) {
-                    let start = RunRecorder.Start(
-                        runID: runID, organization: organization.id, pipeline: definition.name,
-                        mode: isFull ? "full" : "incremental", startedBy: startedBy, host: host, asOf: asOf
-                    )
-                    try await RunRecorder().begin(start, on: connection, logger: logger)
-                    do {
-                        let resources = try await connection.withTransaction(logger: logger) { transaction in
-                            try await loadAndDerive(on: transaction, logger: logger)
-                        }
-                        outcome.resources = resources
-                        outcome.totals = Self.totals(of: resources)
-                        outcome.status = .succeeded
-                        logger.info(
-                            "organization committed",
-                            metadata: [
-                                "routiq.inserted": "\(outcome.totals.inserted)",
-                                "routiq.updated": "\(outcome.totals.updated)",
-                                "routiq.quarantined": "\(outcome.totals.quarantined)",
-                            ])
-                    } catch {
-                        let message = Self.safeMessage(for: error)
-                        outcome.message = message
-                        let failure: RunRecorder.Outcome = Self.isCancellation(error) ? .cancelled : .failed
-                        if failure == .cancelled { outcome.status = .cancelled }
-                        try? await RunRecorder().finish(
-                            runID: runID, organization: organization.id, outcome: failure, totals: .init(), stats: "{}",
-                            error: message, on: connection, logger: logger
-                        )
-                        if failure == .cancelled {
-                            logger.warning(
-                                "organization stopped; its transaction rolled back, its previous data is untouched")
-                        } else {
-                            logger.error(
-                                "organization failed; its previous data is untouched",
-                                metadata: ["routiq.error": "\(message)"])
-                        }
-                    }
+            // One connection for the whole organization: its lock, its run record, its transaction and its
+            // credentials. The wait for it is bounded, and a stop abandons it.
+            let runner = self
+            let runLogger = logger
+            outcome = try await client.withConnection(leaseTimeout: leaseTimeout, abandon: stop.latch) { connection in
+                try await OrganizationLock.withLock(
+                    organization: runner.organization.id, on: connection, logger: runLogger
+                ) {
+                    try await runner.runLocked(on: connection, outcome: empty, logger: runLogger)
                 }
             }
         } catch let held as OrganizationLock.Held {
             outcome.status = .skipped
             outcome.message = held.description
             logger.warning("\(held.description); skipping it")
+        } catch is CancellationError {
+            outcome.status = .cancelled
+            outcome.message = "stopped before it started"
+            logger.warning("organization stopped before it started")
         } catch {
             outcome.message = Self.safeMessage(for: error)
             logger.error("organization could not start", metadata: ["routiq.error": "\(outcome.message ?? "")"])
         }
         outcome.seconds = (ContinuousClock.now - started).seconds
         progress?.organizationFinished(organization.id, status: outcome.status)
+        return outcome
+    }
+
+    /// The run proper, holding the organization's lock on `connection`: records it as running, runs the transaction
+    /// (cancelled at once by a stop request), and records how it ended.
+    private func runLocked(on connection: PostgresConnection, outcome: OrganizationOutcome, logger: Logger)
+        async throws -> OrganizationOutcome
+    {
+        var outcome = outcome
+        let start = RunRecorder.Start(
+            runID: runID, organization: organization.id, pipeline: definition.name,
+            mode: isFull ? "full" : "incremental", startedBy: startedBy, host: host, asOf: asOf
+        )
+        try await RunRecorder().begin(start, on: connection, logger: logger)
+        do {
+            let runner = self
+            let resources = try await stop.cancellingOnRequest {
+                try await connection.withTransaction(logger: logger) { transaction in
+                    try await runner.loadAndDerive(on: transaction, logger: logger)
+                }
+            }
+            outcome.resources = resources
+            outcome.totals = Self.totals(of: resources)
+            outcome.status = .succeeded
+            logger.info(
+                "organization committed",
+                metadata: [
+                    "routiq.inserted": "\(outcome.totals.inserted)",
+                    "routiq.updated": "\(outcome.totals.updated)",
+                    "routiq.quarantined": "\(outcome.totals.quarantined)",
+                ])
+        } catch {
+            // After a stop, whatever the cancelled work threw (a cancelled COPY, request or wait) means "stopped".
+            let isCancelled = Self.isCancellation(error) || stop.isRequested
+            let message = isCancelled ? "cancelled" : Self.safeMessage(for: error)
+            outcome.message = message
+            outcome.status = isCancelled ? .cancelled : .failed
+            do {
+                try await RunRecorder().finish(
+                    runID: runID, organization: organization.id, outcome: isCancelled ? .cancelled : .failed,
+                    totals: .init(), stats: "{}", error: message, on: connection, logger: logger
+                )
+            } catch {
+                logger.error(
+                    "the run's outcome could not be recorded; the next run closes it as abandoned",
+                    metadata: ["routiq.error": "\(Self.safeMessage(for: error))"])
+            }
+            if isCancelled {
+                logger.warning("organization stopped; its transaction rolled back, its previous data is untouched")
+            } else {
+                logger.error(
+                    "organization failed; its previous data is untouched", metadata: ["routiq.error": "\(message)"])
+            }
+        }
         return outcome
     }
 
@@ -128,7 +159,7 @@ struct OrganizationRunner: Sendable {
         var figures: [ResourceFigures] = []
         var marks: [(source: String, resource: String, mark: Date?, complete: Bool)] = []
         let loader = ResourceLoader(
-            organization: organization.id, runID: runID, stop: stop, progress: progress, logger: logger)
+            organization: organization.id, runID: runID, asOf: asOf, stop: stop, progress: progress, logger: logger)
         let normalizer = makeNormalizer()
         var derived = false
         var stages: [RunStatistics.StageTiming] = []
@@ -192,13 +223,19 @@ struct OrganizationRunner: Sendable {
         for mark in marks {
             try await state.advance(
                 source: mark.source, resource: mark.resource, to: mark.mark.map(Self.cursorText),
-                complete: isFull && mark.complete,
+                notAfter: Self.cursorText(asOf), complete: isFull && mark.complete,
                 runID: runID, on: connection, logger: logger
             )
         }
+        let windows = ReportStage.windows(of: definition)
         let statistics = RunStatistics(
-            resources: figures, stages: stages, peakResidentBytes: RunStatistics.peakResidentBytes)
-        let stats = String(decoding: try JSONEncoder().encode(statistics), as: UTF8.self)
+            resources: figures, stages: stages, peakResidentBytes: RunStatistics.peakResidentBytes,
+            scoring: .init(
+                attendanceWindowDays: windows.windowDays, lateCancellationHours: windows.lateCancellationHours))
+        let statsEncoder = JSONEncoder()
+        statsEncoder.keyEncodingStrategy = .convertToSnakeCase
+        statsEncoder.outputFormatting = .sortedKeys
+        let stats = String(decoding: try statsEncoder.encode(statistics), as: UTF8.self)
         try await RunRecorder().finish(
             runID: runID, organization: organization.id, outcome: .succeeded, totals: Self.totals(of: figures),
             stats: stats,

@@ -29,7 +29,16 @@ struct PipelineRun: Sendable {
     var runningSandbox: SandboxEndpoints? = nil
     /// The terminal's progress display, when there is one.
     var progress: RunProgress? = nil
+    /// How long an organization waits for a free database connection before it fails; 60 seconds by default.
+    var leaseTimeout: Duration = .seconds(60)
     var logger: Logger
+
+    /// The connection pool a run of `concurrency` organizations needs: one connection per running organization
+    /// (each keeps one for its whole run), at least as many as the report stage writes at once, and two to spare
+    /// for the run's own bookkeeping.
+    static func connectionsNeeded(concurrency: Int) -> Int {
+        max(concurrency, ReportGenerator.Configuration.Options().maximumConcurrentOrganizations) + 2
+    }
 
     func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
         if let runningSandbox {
@@ -118,6 +127,14 @@ struct PipelineRun: Sendable {
             var pending = selected[...]
             func startNext() {
                 guard let organization = pending.popFirst() else { return }
+                if stop.isRequested {
+                    // A stopped run starts nothing new: the organizations still waiting are reported as cancelled.
+                    let notStarted = OrganizationOutcome(
+                        organization: organization.id, status: .cancelled, message: "not started: the run was stopped",
+                        totals: .init(), resources: [], seconds: 0)
+                    group.addTask { notStarted }
+                    return
+                }
                 var runner = OrganizationRunner(
                     organization: organization, definition: definition, runID: runID, asOf: asOf, forceFull: forceFull,
                     startedBy: actor, host: host, overrides: registration?.overrides(for: organization.id) ?? .init(),
@@ -125,6 +142,7 @@ struct PipelineRun: Sendable {
                 )
                 runner.maxRejects = maxRejects
                 runner.progress = progress
+                runner.leaseTimeout = leaseTimeout
                 group.addTask { await runner.run() }
             }
             for _ in 0..<min(concurrency, pending.count) { startNext() }

@@ -9,8 +9,12 @@ import Report
 struct ReportStage: Sendable {
     /// The formats wanted per output folder, from the `report:` stages.
     let folders: [String: Set<ReportGenerator.Format>]
+    /// The windows organizations were scored with (the `score_activity` stage's), so the summaries' figures agree
+    /// with the per-patient ones.
+    let windows: ReportGenerator.Windows
 
     init(definition: PipelineDefinition) {
+        windows = Self.windows(of: definition)
         var folders: [String: Set<ReportGenerator.Format>] = [:]
         for stage in definition.stages {
             guard case .report(let settings) = stage.settings,
@@ -35,7 +39,10 @@ struct ReportStage: Sendable {
         var outcomes = outcomes
         for (folder, formats) in folders.sorted(by: { $0.key < $1.key }) {
             let generator = ReportGenerator(
-                configuration: .init(outputDirectory: URL(fileURLWithPath: folder, isDirectory: true), formats: formats)
+                configuration: .init(
+                    outputDirectory: URL(fileURLWithPath: folder, isDirectory: true), formats: formats,
+                    options: .init(windowDays: windows.windowDays, lateCancellationHours: windows.lateCancellationHours)
+                )
             )
             let succeeded = outcomes.indices.filter { outcomes[$0].status == .succeeded }
             let results = await generator.generate(
@@ -56,7 +63,7 @@ struct ReportStage: Sendable {
                 }
             }
             do {
-                try generator.writeIndex(summaries: summaries, asOf: asOf)
+                try await generator.writeIndex(summaries: summaries, asOf: asOf, client: client, logger: logger)
                 logger.info(
                     "reports written", metadata: ["routiq.path": "\(folder)", "routiq.orgs": "\(summaries.count)"])
             } catch {
@@ -64,5 +71,15 @@ struct ReportStage: Sendable {
             }
         }
         return outcomes
+    }
+
+    /// The `score_activity` stage's windows (its defaults when the pipeline has none).
+    static func windows(of definition: PipelineDefinition) -> ReportGenerator.Windows {
+        let scoring =
+            definition.stages.lazy.compactMap { stage -> ScoreActivitySettings? in
+                if case .scoreActivity(let settings) = stage.settings { settings } else { nil }
+            }.first ?? ScoreActivitySettings()
+        return ReportGenerator.Windows(
+            windowDays: scoring.attendanceWindowDays, lateCancellationHours: scoring.lateCancellationHours)
     }
 }

@@ -13,9 +13,16 @@ struct RunStatistics: Codable, Sendable {
         var seconds: Double
     }
 
+    /// The windows the organization was scored with, which `routiq report` uses again.
+    struct Scoring: Codable, Sendable {
+        var attendanceWindowDays: Int
+        var lateCancellationHours: Int
+    }
+
     var resources: [ResourceFigures]
     var stages: [StageTiming]
     var peakResidentBytes: Int
+    var scoring: Scoring?
 
     /// The process's peak resident memory so far, in bytes.
     static var peakResidentBytes: Int {

@@ -1,25 +1,56 @@
-import Synchronization
+import Pipeline
 
-/// A graceful stop asked for by SIGINT or SIGTERM, checked between pages and between patient batches.
+/// A graceful stop asked for by SIGINT or SIGTERM.
 ///
-/// The run is not cancelled mid-statement: each organization notices the request at its next checkpoint, throws
-/// `CancellationError`, rolls its transaction back and records the run as cancelled, which needs a live, uncancelled
-/// task to talk to the database.
+/// Each organization notices the request at once, wherever it is waiting: its transaction's work runs under
+/// ``cancellingOnRequest(_:)``, so an HTTP request, a rate-limit or backoff wait, a COPY and a prefetch are cancelled,
+/// and a wait for a pooled connection is abandoned (``latch``). Statements that already reached PostgreSQL finish
+/// (postgres-nio does not cancel them), the transaction rolls back, and the organization records itself as cancelled
+/// from a task that was not cancelled, so it can still talk to the database. Between pages and patient batches,
+/// ``check()`` is the same request seen at a checkpoint.
 final class StopRequest: Sendable {
-    private let requested = Mutex(false)
+    /// Opens when a stop is asked for.
+    let latch = Latch()
 
-    /// Asks every organization to stop at its next checkpoint.
+    /// Asks every organization to stop.
     func request() {
-        requested.withLock { $0 = true }
+        latch.open()
     }
 
     /// Whether a stop was asked for.
     var isRequested: Bool {
-        requested.withLock { $0 }
+        latch.isOpen
     }
 
     /// Throws `CancellationError` when a stop was asked for.
     func check() throws {
         if isRequested { throw CancellationError() }
+    }
+
+    /// Runs `body` in a child task that is cancelled as soon as a stop is requested (or at once, if one already was).
+    ///
+    /// - Returns: What `body` returns, when it finishes before (or despite) a stop.
+    /// - Throws: What `body` throws; after a stop, usually `CancellationError`.
+    func cancellingOnRequest<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws
+        -> Result
+    {
+        try check()
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                await self.latch.wait()
+                return nil
+            }
+            var result: Result?
+            while let next = try await group.next() {
+                if let value = next {
+                    result = value
+                }
+                // Either the body finished (the watcher is no longer needed) or a stop came (the body must end).
+                group.cancelAll()
+            }
+            guard let result else { throw CancellationError() }
+            return result
+        }
     }
 }

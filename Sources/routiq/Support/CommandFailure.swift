@@ -31,6 +31,9 @@ enum CommandFailure {
             case .invalidURL, .notFound, .invalidInput: throw invalidConfiguration
             default: throw couldNotStart
             }
+        } catch let error as PSQLError {
+            printError(DatabaseError.statementFailed(error).description)
+            throw couldNotStart
         } catch let error as VaultError {
             printError(error.description)
             switch error.code {

@@ -33,12 +33,17 @@ struct DatabaseContext: Sendable {
     }
 
     /// Runs `body` with a client for the migrated RoutIQ database.
+    ///
+    /// - Parameter maximumConnections: The pool's size; postgres-nio's default (20) when `nil`.
     func withMigratedDatabase<Result: Sendable>(
         logger: Logger,
+        maximumConnections: Int? = nil,
         _ body: (PostgresClient) async throws -> Result
     ) async throws -> Result {
         let endpoint = try await endpoint(logger: logger)
-        return try await withPostgresClient(endpoint: endpoint, logger: logger) { client in
+        return try await withPostgresClient(
+            endpoint: endpoint, logger: logger, maximumConnections: maximumConnections
+        ) { client in
             let migrations = try SchemaMigration.bundled()
             try await SchemaMigrator(migrations: migrations).migrate(client: client, logger: logger)
             return try await body(client)

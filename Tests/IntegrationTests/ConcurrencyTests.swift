@@ -1,0 +1,122 @@
+import Foundation
+import Load
+import Logging
+import Pipeline
+import PostgresNIO
+import TestSupport
+import Testing
+
+@testable import routiq
+
+/// Many organizations at once (DESIGN §4: organizations run concurrently up to a bound, and one organization's
+/// trouble never touches another's): no hang at any concurrency, a bounded wait for a database connection, and a stop
+/// that ends every organization promptly wherever it is waiting.
+@Suite("concurrency: no hang at any width, bounded waits, a prompt stop")
+struct ConcurrencyTests {
+    static let vault = { try! CredentialVault(keyData: Data(repeating: 5, count: 32)) }()
+
+    /// The scaled-down demo for `organizations` clinics of `patients`, with Chatwoot limited to `chatwootPerMinute`
+    /// requests a minute (1 keeps every organization waiting on its request budget once Chatwoot starts).
+    static func pipeline(organizations: Int, patients: Int, chatwootPerMinute: Int? = nil) throws
+        -> PipelineDefinition
+    {
+        var definition = try PipelineRunTests.demo(patients: patients)
+        definition.sandbox?.organizations = organizations
+        guard let chatwootPerMinute else { return definition }
+        definition.stages = definition.stages.map { stage in
+            guard case .chatwoot(var settings) = stage.settings else { return stage }
+            settings.common.requestsPerMinute = chatwootPerMinute
+            return StageDefinition(id: stage.id, settings: .chatwoot(settings), location: stage.location)
+        }
+        return definition
+    }
+
+    static func count(_ status: String, on client: PostgresClient) async throws -> Int {
+        try await TestDatabase.count("SELECT count(*)::int FROM sync_runs WHERE status = \(status)", on: client)
+    }
+
+    @Test("32 organizations at --concurrency 32 all succeed", .timeLimit(.minutes(10)))
+    func thirtyTwoAtOnce() async throws {
+        let connections = PipelineRun.connectionsNeeded(concurrency: 32)
+        #expect(connections >= 33, "one connection per organization, and some to spare")
+        try await TestDatabase.withFreshDatabase(maximumConnections: connections) { client, _ in
+            let definition = try Self.pipeline(organizations: 32, patients: 30)
+            let outcomes = try await PipelineRun(
+                definition: definition, runID: UUID(), asOf: nil, forceFull: false, concurrency: 32, isDryRun: false,
+                onlyOrganizations: [], actor: "tests", logger: TestDatabase.logger
+            ).execute(client: client, vault: Self.vault)
+            #expect(outcomes.count == 32)
+            #expect(
+                outcomes.allSatisfy { $0.status == .succeeded },
+                "\(outcomes.filter { $0.status != .succeeded }.map { "\($0.organization): \($0.message ?? "")" })")
+            #expect(try await Self.count("succeeded", on: client) == 32)
+            #expect(try await Self.count("running", on: client) == 0)
+        }
+    }
+
+    @Test(
+        "a stop ends every organization within seconds, whether it waits on a rate limit or for a connection",
+        .timeLimit(.minutes(5)))
+    func stopWhileWaiting() async throws {
+        // Four connections for eight organizations: four hold one and wait on Chatwoot's budget (one request a
+        // minute), four wait for a connection.
+        try await TestDatabase.withFreshDatabase(maximumConnections: 4) { client, endpoint in
+            var run = PipelineRun(
+                definition: try Self.pipeline(organizations: 8, patients: 20, chatwootPerMinute: 1), runID: UUID(),
+                asOf: nil, forceFull: false, concurrency: 8, isDryRun: false, onlyOrganizations: [], actor: "tests",
+                logger: TestDatabase.logger)
+            run.leaseTimeout = .seconds(600)
+            let execution = run
+            try await withThrowingTaskGroup(of: [OrganizationOutcome].self) { group in
+                group.addTask { try await execution.execute(client: client, vault: Self.vault) }
+                // Watch on a client of its own: the run's pool is full.
+                try await withPostgresClient(endpoint: endpoint, logger: TestDatabase.logger) { watcher in
+                    for _ in 0..<600 {
+                        if try await Self.count("running", on: watcher) == 4 { break }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    #expect(try await Self.count("running", on: watcher) == 4, "four organizations hold a connection")
+                }
+                // Let the four reach Chatwoot's budget wait.
+                try await Task.sleep(for: .seconds(3))
+                let stopped = ContinuousClock.now
+                execution.stop.request()
+                let outcomes = try #require(try await group.next())
+                let seconds = (ContinuousClock.now - stopped).seconds
+                #expect(seconds < 30, "the run ended \(seconds) s after the stop")
+                #expect(outcomes.count == 8)
+                #expect(outcomes.allSatisfy { $0.status == .cancelled }, "\(outcomes.map(\.status))")
+            }
+            #expect(try await Self.count("running", on: client) == 0, "no run is left running")
+            #expect(try await Self.count("cancelled", on: client) == 4, "the organizations that began are cancelled")
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM patients", on: client) == 0)
+        }
+    }
+
+    @Test("an organization that gets no connection in time fails with a clear message; the others go on")
+    func leaseTimeout() async throws {
+        try await TestDatabase.withFreshDatabase(maximumConnections: 1) { client, _ in
+            var run = PipelineRun(
+                definition: try Self.pipeline(organizations: 2, patients: 20, chatwootPerMinute: 1), runID: UUID(),
+                asOf: nil, forceFull: false, concurrency: 2, isDryRun: false, onlyOrganizations: [], actor: "tests",
+                logger: TestDatabase.logger)
+            run.leaseTimeout = .seconds(2)
+            let execution = run
+            let outcomes = try await withThrowingTaskGroup(of: [OrganizationOutcome].self) { group in
+                group.addTask { try await execution.execute(client: client, vault: Self.vault) }
+                // One organization holds the only connection (waiting on Chatwoot's budget); the other gives up
+                // after two seconds. Then stop the first.
+                try await Task.sleep(for: .seconds(8))
+                execution.stop.request()
+                return try #require(try await group.next())
+            }
+            let failed = outcomes.filter { $0.status == .failed }
+            #expect(failed.count == 1, "\(outcomes.map { "\($0.status): \($0.message ?? "")" })")
+            #expect(
+                failed.first?.message?.contains("no database connection became free within") == true,
+                "\(failed.first?.message ?? "")")
+            #expect(outcomes.contains { $0.status == .cancelled })
+            #expect(try await Self.count("running", on: client) == 0)
+        }
+    }
+}
