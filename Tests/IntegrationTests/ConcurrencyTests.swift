@@ -41,10 +41,13 @@ struct ConcurrencyTests {
         #expect(connections >= 33, "one connection per organization, and some to spare")
         try await TestDatabase.withFreshDatabase(maximumConnections: connections) { client, _ in
             let definition = try Self.pipeline(organizations: 32, patients: 30)
-            let outcomes = try await PipelineRun(
+            var run = PipelineRun(
                 definition: definition, runID: UUID(), asOf: nil, forceFull: false, concurrency: 32, isDryRun: false,
-                onlyOrganizations: [], actor: "tests", logger: TestDatabase.logger
-            ).execute(client: client, vault: Self.vault)
+                onlyOrganizations: [], actor: "tests", logger: TestDatabase.logger)
+            // The test server is shared with every other suite running meanwhile: allow for a wait on its
+            // connection slots (the time limit still catches a hang).
+            run.leaseTimeout = .seconds(300)
+            let outcomes = try await run.execute(client: client, vault: Self.vault)
             #expect(outcomes.count == 32)
             #expect(
                 outcomes.allSatisfy { $0.status == .succeeded },
@@ -95,7 +98,7 @@ struct ConcurrencyTests {
 
     @Test("an organization that gets no connection in time fails with a clear message; the others go on")
     func leaseTimeout() async throws {
-        try await TestDatabase.withFreshDatabase(maximumConnections: 1) { client, _ in
+        try await TestDatabase.withFreshDatabase(maximumConnections: 1) { client, endpoint in
             var run = PipelineRun(
                 definition: try Self.pipeline(organizations: 2, patients: 20, chatwootPerMinute: 1), runID: UUID(),
                 asOf: nil, forceFull: false, concurrency: 2, isDryRun: false, onlyOrganizations: [], actor: "tests",
@@ -106,7 +109,13 @@ struct ConcurrencyTests {
                 group.addTask { try await execution.execute(client: client, vault: Self.vault) }
                 // One organization holds the only connection (waiting on Chatwoot's budget); the other gives up
                 // after two seconds. Then stop the first.
-                try await Task.sleep(for: .seconds(8))
+                try await withPostgresClient(endpoint: endpoint, logger: TestDatabase.logger) { watcher in
+                    for _ in 0..<1_200 {
+                        if try await Self.count("running", on: watcher) == 1 { break }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                try await Task.sleep(for: .seconds(5))
                 execution.stop.request()
                 return try #require(try await group.next())
             }

@@ -300,6 +300,66 @@ struct ReportGeneratorTests {
             #expect(traversal?.code == .invalidOrganizationID)
         }
     }
+
+    @Test("the index lists every organization with reports, not only those just written")
+    func indexKeepsOtherOrganizations() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let output = Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: output) }
+            func indexed() throws -> [String] {
+                try ReportJSON.makeDecoder().decode(
+                    ReportIndex.self, from: Data(contentsOf: output.appendingPathComponent("index.json"))
+                ).organizations.map(\.organizationID)
+            }
+            let generator = ReportGenerator(configuration: .init(outputDirectory: output))
+            var summaries: [OrganizationSummary] = []
+            for organization in [ReportFixture.organization, ReportFixture.other] {
+                summaries.append(
+                    try await generator.generate(
+                        organization: organization, asOf: ReportFixture.asOf, runID: nil, client: client,
+                        logger: logger
+                    ).summary)
+            }
+            try generator.writeIndex(summaries: summaries, asOf: ReportFixture.asOf)
+            #expect(try indexed() == [ReportFixture.organization, ReportFixture.other])
+
+            // A later run of one organization (`--org`, or the other one failed) keeps the other in the index.
+            let one = try await generator.generate(
+                organization: ReportFixture.other, asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+            try generator.writeIndex(summaries: [one.summary], asOf: ReportFixture.asOf)
+            #expect(try indexed() == [ReportFixture.organization, ReportFixture.other])
+
+            // HTML-only output has no summary.json: the organization's figures come from the warehouse.
+            let htmlOnly = ReportGenerator(configuration: .init(outputDirectory: output, formats: [.html]))
+            try FileManager.default.removeItem(
+                at: output.appendingPathComponent("\(ReportFixture.organization)/summary.json"))
+            try await htmlOnly.writeIndex(
+                summaries: [one.summary], asOf: ReportFixture.asOf, client: client, logger: logger)
+            let html = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+            #expect(html.contains("\(ReportFixture.organization)/report.html"))
+            #expect(html.contains("\(ReportFixture.other)/report.html"))
+        }
+    }
+
+    @Test("the windows a request names replace the configuration's in the summary")
+    func requestWindows() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let output = Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: output) }
+            let generator = ReportGenerator(configuration: .init(outputDirectory: output))
+            let standard = try await generator.generate(
+                organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: nil, client: client,
+                logger: logger)
+            let narrow = try await generator.generate(
+                organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: nil,
+                windows: .init(windowDays: 14, lateCancellationHours: 48), client: client, logger: logger)
+            #expect(standard.summary.appointments.windowDays == 90)
+            #expect(narrow.summary.appointments.windowDays == 14)
+            #expect(narrow.summary.appointments.windowStart > standard.summary.appointments.windowStart)
+        }
+    }
 }
 
 @Suite("HTMLText")

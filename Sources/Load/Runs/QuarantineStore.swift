@@ -42,15 +42,16 @@ public struct QuarantineStore: Sendable {
         self.organization = organization
     }
 
-    /// The source ids of `resource`'s open entries, oldest first, at most `limit` of them.
-    public func openIDs(source: String, resource: String, limit: Int, on connection: PostgresConnection, logger: Logger)
-        async throws -> [String]
-    {
+    /// The source ids of `resource`'s open entries from runs before `runID`, oldest first, at most `limit` of them.
+    public func openIDs(
+        source: String, resource: String, before runID: UUID, limit: Int, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [String] {
         let rows = try await connection.query(
             """
             SELECT source_id FROM quarantine
             WHERE organization_id = \(organization) AND source = \(source) AND resource = \(resource)
-              AND resolved_at IS NULL AND source_id IS NOT NULL
+              AND run_id <> \(runID) AND resolved_at IS NULL AND source_id IS NOT NULL
             GROUP BY source_id ORDER BY min(quarantine_id) LIMIT \(limit)
             """,
             logger: logger

@@ -71,7 +71,7 @@ public struct QuarantineWriter: Sendable {
 
     /// `text` with every NUL character written as the JSON escape `\u0000`.
     static func storable(_ text: String) -> String {
-        guard text.utf8.contains(0) else { return text }
+        guard WarehouseColumn.textProblem(text, limit: .max) != nil else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if scalar == "\u{0}" {

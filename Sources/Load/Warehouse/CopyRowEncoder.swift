@@ -96,28 +96,28 @@ public struct CopyRowEncoder: Sendable {
     /// Appends a text field; `nil` is SQL `NULL`.
     public mutating func field(_ value: String?) {
         separate()
-        guard let value else { return writeNull() }
-        if let problem = column.map({ $0.problem(with: value) }) ?? WarehouseColumn.textProblem(value, limit: .max) {
+        guard var text = value else { return writeNull() }
+        if let problem = column.map({ $0.problem(with: text) }) ?? WarehouseColumn.textProblem(text, limit: .max) {
             return reject(problem)
         }
         guard violation == nil else { return }
-        var needsEscaping = false
-        for byte in value.utf8 where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-            needsEscaping = true
-            break
-        }
-        guard needsEscaping else {
-            buffer.writeString(value)
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case 0x5C: buffer.writeStaticString("\\\\")
-            case 0x09: buffer.writeStaticString("\\t")
-            case 0x0A: buffer.writeStaticString("\\n")
-            case 0x0D: buffer.writeStaticString("\\r")
-            default: buffer.writeInteger(byte)
+        text.withUTF8 { bytes in
+            // Runs of ordinary bytes are copied whole; only backslash, tab, newline and carriage return are escaped.
+            var start = 0
+            for index in bytes.indices {
+                let escape: StaticString
+                switch bytes[index] {
+                case 0x5C: escape = "\\\\"
+                case 0x09: escape = "\\t"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                default: continue
+                }
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+                buffer.writeStaticString(escape)
+                start = index + 1
             }
+            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
         }
     }
 
@@ -197,7 +197,11 @@ public struct CopyRowEncoder: Sendable {
             return violation
         }
         if appendingHash {
-            let hash = Self.fnv1a(buffer.readableBytesView.dropFirst(rowStart - buffer.readerIndex), seed: extraHash)
+            let offset = rowStart - buffer.readerIndex
+            let seed = extraHash
+            let hash = buffer.withUnsafeReadableBytes {
+                Self.fnv1a(UnsafeRawBufferPointer(rebasing: $0[offset...]), seed: seed)
+            }
             separate()
             buffer.writeString(Self.hex(hash))
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One column of a warehouse table: its name and the type and range every value must have before it is sent.
 ///
 /// This is the one place that knows what PostgreSQL accepts for each column of the source tables (DESIGN §4, STYLE
@@ -80,7 +86,11 @@ public struct WarehouseColumn: Sendable, Hashable {
     static func textProblem(_ value: String, limit: Int) -> String? {
         let utf8 = value.utf8
         if utf8.count > limit { return "is longer than \(limit) bytes (\(utf8.count))" }
-        if utf8.contains(0) { return "contains a NUL character" }
+        let hasNUL =
+            utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+            } ?? utf8.contains(0)
+        if hasNUL { return "contains a NUL character" }
         return nil
     }
 

@@ -152,7 +152,8 @@ struct ResourceLoader: Sendable {
         let store = QuarantineStore(organization: organization)
         if let refetch {
             let ids = try await store.openIDs(
-                source: source.rawValue, resource: resource, limit: Self.refetchLimit, on: connection, logger: logger)
+                source: source.rawValue, resource: resource, before: runID, limit: Self.refetchLimit, on: connection,
+                logger: logger)
             if !ids.isEmpty {
                 logger.debug(
                     "re-reading quarantined records",
