@@ -134,6 +134,48 @@ struct CrashSafetyTests {
         }
     }
 
+    /// The server kills every session of the run's database mid-run (as a restart or failover would): statements
+    /// written after that never return in postgres-nio 1.33, and without a watch the process would wait forever.
+    @Test("when the database goes away mid-run, the process ends with a clear message; the next run converges")
+    func databaseGoesAway() async throws {
+        let runner = try ChildRunner()
+        defer { runner.cleanUp() }
+        try await TestDatabase.withFreshDatabase { client, endpoint in
+            async let child = runner.run(database: endpoint, killAt: nil)
+            let killedAt = try await Self.endSessionsOnceRunning(client)
+            let result = try await child
+            let seconds = (ContinuousClock.now - killedAt).components.seconds
+            #expect(!result.wasKilled)
+            #expect(seconds < 90, "the process lived \(seconds) s after its sessions were killed")
+            #expect(result.exitStatus == 1, "\(result.lastLines)")
+            #expect(try await WarehouseChecksum.compute(on: client).isEmpty, "nothing of the broken run is kept")
+
+            let next = try await runner.run(database: endpoint, killAt: nil)
+            #expect(next.exitStatus == 0, "\(next.lastLines)")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM sync_runs WHERE status = 'running'", on: client) == 0,
+                "the broken run's records are closed")
+        }
+    }
+
+    /// Once both organizations are under way, ends every other session of the database; returns when it did.
+    static func endSessionsOnceRunning(_ client: PostgresClient) async throws -> ContinuousClock.Instant {
+        for _ in 0..<1_200 {
+            let running = try await TestDatabase.count(
+                "SELECT count(*)::int FROM sync_runs WHERE status = 'running'", on: client)
+            if running == 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(2))
+        try await client.query(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """, logger: TestDatabase.logger)
+        return .now
+    }
+
     static func organizations(on client: PostgresClient) async throws -> [String] {
         var result: [String] = []
         let rows = try await client.query("SELECT organization_id FROM organizations", logger: TestDatabase.logger)

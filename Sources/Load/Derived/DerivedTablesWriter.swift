@@ -155,9 +155,7 @@ public struct DerivedTablesWriter: Sendable {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-            try await writer.write(encoder.buffer)
-        }
+        try await connection.copyRows(encoder.buffer, into: table, columns: columns, logger: logger)
     }
 
     /// Derived rows are computed from the warehouse, so a value that does not fit its column is a bug: fail the run

@@ -60,13 +60,9 @@ public struct QuarantineWriter: Sendable {
                 throw DatabaseError(.invalidInput, "a quarantine entry could not be encoded: \(violation)")
             }
         }
-        try await connection.copyFrom(
-            table: "quarantine",
-            columns: ["organization_id", "run_id", "source", "resource", "source_id", "reason", "raw"],
-            logger: logger
-        ) { writer in
-            try await writer.write(encoder.buffer)
-        }
+        try await connection.copyRows(
+            encoder.buffer, into: "quarantine",
+            columns: ["organization_id", "run_id", "source", "resource", "source_id", "reason", "raw"], logger: logger)
     }
 
     /// `text` with every NUL character written as the JSON escape `\u0000`.

@@ -42,9 +42,7 @@ public struct WarehouseLoader: Sendable {
         logger: Logger
     ) async throws {
         guard rows.rowCount > 0 else { return }
-        try await connection.copyFrom(table: table.stagingName, columns: table.copyColumns, logger: logger) { writer in
-            try await writer.write(rows.buffer)
-        }
+        try await connection.copyRows(rows.buffer, into: table.stagingName, columns: table.copyColumns, logger: logger)
     }
 
     /// Merges the staged rows into the table.

@@ -107,6 +107,16 @@ extension RoutIQ {
             )
             configured.maxRejects = maxRejects.flatMap(RejectLimit.parse)
             configured.progress = display?.progress
+            let (dryRun, metricsJSON) = (self.dryRun, self.metricsJSON)
+            configured.abandon = { outcomes in
+                // Statements that never return hold the run and its connection pool: report and end the process.
+                let summary = RunSummary(
+                    runID: runID, pipeline: definition.name, outcomes: outcomes,
+                    seconds: (ContinuousClock.now - started).seconds)
+                summary.print(dryRun: dryRun)
+                if let metricsJSON { try? summary.writeMetrics(to: metricsJSON) }
+                Foundation.exit(CommandFailure.someOrganizationsFailed.rawValue)
+            }
             let execution = configured
             let outcomes: [OrganizationOutcome] = try await CommandFailure.reporting {
                 try await TerminalProgressDisplay.showing(display) {

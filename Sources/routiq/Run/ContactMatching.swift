@@ -42,22 +42,22 @@ struct ContactMatching: Sendable {
             encoder.field(match.patientID)
             encoder.field(match.candidatePatientIDs)
             encoder.field(match.status == .matched ? 1.0 : nil)
-            encoder.endRow(appendingHash: false)
+            if let violation = encoder.endRow(appendingHash: false) {
+                throw DatabaseError(
+                    .invalidInput, "a contact_matches row (\(match.contactID)) could not be written: \(violation)")
+            }
         }
         try await connection.query(
             "CREATE TEMP TABLE IF NOT EXISTS staging_contact_matches (LIKE contact_matches INCLUDING DEFAULTS) ON COMMIT DROP",
             logger: logger
         )
         if encoder.rowCount > 0 {
-            try await connection.copyFrom(
-                table: "staging_contact_matches",
+            try await connection.copyRows(
+                encoder.buffer, into: "staging_contact_matches",
                 columns: [
                     "organization_id", "contact_id", "status", "method", "patient_id", "candidate_ids", "confidence",
                 ],
-                logger: logger
-            ) { writer in
-                try await writer.write(encoder.buffer)
-            }
+                logger: logger)
         }
         try await connection.query(
             """

@@ -39,6 +39,8 @@ struct OrganizationRunner: Sendable {
     var progress: RunProgress? = nil
     /// How long to wait for a free database connection before failing the organization; 60 seconds by default.
     var leaseTimeout: Duration = .seconds(60)
+    /// Told which connection the organization holds, to notice the server going away under it.
+    var lossWatch: ConnectionLossWatch? = nil
     let logger: Logger
 
     private var isFull: Bool {
@@ -69,7 +71,8 @@ struct OrganizationRunner: Sendable {
             let runner = self
             let runLogger = logger
             outcome = try await client.withConnection(leaseTimeout: leaseTimeout, abandon: stop.latch) { connection in
-                try await OrganizationLock.withLock(
+                runner.lossWatch?.watch(connection, for: runner.organization.id)
+                return try await OrganizationLock.withLock(
                     organization: runner.organization.id, on: connection, logger: runLogger
                 ) {
                     try await runner.runLocked(on: connection, outcome: empty, logger: runLogger)
@@ -123,7 +126,8 @@ struct OrganizationRunner: Sendable {
         } catch {
             // After a stop, whatever the cancelled work threw (a cancelled COPY, request or wait) means "stopped".
             let isCancelled = Self.isCancellation(error) || stop.isRequested
-            let message = isCancelled ? "cancelled" : Self.safeMessage(for: error)
+            let message =
+                isCancelled ? "stopped by SIGINT or SIGTERM; its transaction rolled back" : Self.safeMessage(for: error)
             outcome.message = message
             outcome.status = isCancelled ? .cancelled : .failed
             do {

@@ -31,6 +31,10 @@ struct PipelineRun: Sendable {
     var progress: RunProgress? = nil
     /// How long an organization waits for a free database connection before it fails; 60 seconds by default.
     var leaseTimeout: Duration = .seconds(60)
+    /// Called with the outcomes when the run cannot finish because every organization still running lost its database
+    /// connection under a statement that never returns (``ConnectionLossWatch``); expected to report them and end the
+    /// process. `nil` (tests) watches for nothing.
+    var abandon: (@Sendable ([OrganizationOutcome]) -> Void)? = nil
     var logger: Logger
 
     /// The connection pool a run of `concurrency` organizations needs: one connection per running organization
@@ -121,8 +125,10 @@ struct PipelineRun: Sendable {
             return plans
         }
         progress?.expect(selected.map(\.id))
+        await warnWhenConnectionsAreShort(organizations: min(concurrency, selected.count), client: client)
         let host = ProcessInfo.processInfo.hostName
-        return try await withThrowingTaskGroup(of: OrganizationOutcome.self) { group in
+        let watch = ConnectionLossWatch()
+        return try await withThrowingTaskGroup(of: OrganizationOutcome?.self) { group in
             var outcomes: [OrganizationOutcome] = []
             var pending = selected[...]
             func startNext() {
@@ -143,15 +149,60 @@ struct PipelineRun: Sendable {
                 runner.maxRejects = maxRejects
                 runner.progress = progress
                 runner.leaseTimeout = leaseTimeout
+                runner.lossWatch = watch
+                watch.started(organization.id)
                 group.addTask { await runner.run() }
             }
             for _ in 0..<min(concurrency, pending.count) { startNext() }
-            while let outcome = try await group.next() {
+            if let abandon {
+                group.addTask {
+                    await Self.abandonWhenStuck(watch, abandon: abandon, logger: logger)
+                    return nil
+                }
+            }
+            while outcomes.count < selected.count, let next = try await group.next() {
+                guard let outcome = next else { continue }
+                watch.finished(outcome)
                 outcomes.append(outcome)
                 startNext()
             }
+            group.cancelAll()
             return outcomes.sorted { $0.organization < $1.organization }
         }
+    }
+
+    /// Checks every second whether the run can still finish; when every organization still running lost its
+    /// connection for good, hands the outcomes to `abandon` (which ends the process). Returns when cancelled.
+    private static func abandonWhenStuck(
+        _ watch: ConnectionLossWatch, abandon: @Sendable ([OrganizationOutcome]) -> Void, logger: Logger
+    ) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard let outcomes = watch.abandonedOutcomes() else { continue }
+            logger.error(
+                """
+                the database went away under running organizations and their statements never returned; ending the \
+                run (nothing of theirs was committed; the next run closes their records as abandoned)
+                """,
+                metadata: ["routiq.orgs": "\(outcomes.filter { $0.status == .failed }.count)"])
+            abandon(outcomes)
+            return
+        }
+    }
+
+    /// Says so up front when the server has fewer free connection slots than organizations will run at once (each
+    /// keeps one): those that get none within ``leaseTimeout`` fail, so lower `--concurrency` or raise the server's
+    /// `max_connections`.
+    private func warnWhenConnectionsAreShort(organizations: Int, client: PostgresClient) async {
+        guard let free = try? await ConnectionCapacity.freeSlots(client: client, logger: logger),
+            free < organizations
+        else { return }
+        logger.warning(
+            """
+            the database accepts fewer new connections than organizations will run at once (one each); some may \
+            wait and fail: lower --concurrency or raise the server's max_connections
+            """,
+            metadata: ["routiq.free_connections": "\(free)", "routiq.orgs": "\(organizations)"])
     }
 
     /// The pipeline's organizations (with a sandbox, `all` means the sandbox's), narrowed by `--org`.

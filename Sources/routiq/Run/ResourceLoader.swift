@@ -78,12 +78,9 @@ struct ResourceLoader: Sendable {
             let copyStarted = ContinuousClock.now
             try await loader.stage(encoder, into: table, on: connection, logger: logger)
             if let childTable, childEncoder.rowCount > 0 {
-                try await connection.copyFrom(
-                    table: childTable.table, columns: childTable.columns.map(\.name), logger: logger
-                ) {
-                    writer in
-                    try await writer.write(childEncoder.buffer)
-                }
+                try await connection.copyRows(
+                    childEncoder.buffer, into: childTable.table, columns: childTable.columns.map(\.name), logger: logger
+                )
             }
             figures.copySeconds += (ContinuousClock.now - copyStarted).seconds
             encoder.removeAll()
