@@ -30,6 +30,20 @@ struct CommandLineTests {
         #expect(set.fromEnv == "KEY")
     }
 
+    @Test("db url prints DATABASE_URL without its password, and a password-file note when it had one")
+    func connectionURL() throws {
+        let withPassword = try RoutIQ.DB.ConnectionURL.printable(
+            databaseURL: "postgres://app:s3cret@db.example.com:6543/clinic?sslmode=require")
+        #expect(withPassword.url == "postgres://app@db.example.com:6543/clinic?sslmode=require")
+        let note = try #require(withPassword.passwordNote)
+        #expect(note.contains("PGPASSFILE"))
+        #expect(note.contains("db.example.com:6543:clinic:app:<password>"))
+        #expect(!note.contains("s3cret"))
+        let without = try RoutIQ.DB.ConnectionURL.printable(databaseURL: "postgresql://app@/clinic?host=/run/pg")
+        #expect(without.url == "postgresql://app@/clinic?host=/run/pg")
+        #expect(without.passwordNote == nil)
+    }
+
     @Test(
         "bad flags are usage errors (exit code 2 at the edge)",
         arguments: [
