@@ -84,9 +84,10 @@ public struct EmbeddedCluster: Sendable {
     /// The folder holding the socket: `$ROUTIQ_HOME/run`, or a short folder under `/tmp` when that path is too long
     /// for a Unix socket address (about 100 bytes).
     ///
-    /// The folder under `/tmp` has a predictable name, so ``start(logger:)`` creates it with `mkdir` (mode 0700) and
-    /// accepts an existing one only when it is a real folder, owned by the server's user, with mode exactly 0700. It
-    /// refuses anything else (a symbolic link, another owner, a wider mode) and never changes it.
+    /// ``start(logger:)`` creates either folder with `mkdir` (mode 0700, no intermediate folders) and accepts an
+    /// existing one only when it is a real folder, owned by the server's user, with mode exactly 0700; it refuses
+    /// anything else (a symbolic link, another owner, a wider mode) and never changes it. This matters for the folder
+    /// under `/tmp`, whose predictable name another local user could claim first.
     public var socketDirectory: String {
         let preferred = configuration.home.appendingPathComponent("run").path
         if (preferred + "/.s.PGSQL.\(configuration.port)").utf8.count <= 100 { return preferred }
