@@ -17,8 +17,8 @@ struct RoutIQ: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Run.self, Report.self, Validate.self, DB.self, Orgs.self, History.self, Quarantine.self, Phone.self,
-            SandboxCommand.self,
+            Run.self, Report.self, Validate.self, DB.self, Orgs.self, Vault.self, History.self, Quarantine.self,
+            Phone.self, SandboxCommand.self,
         ]
     )
 

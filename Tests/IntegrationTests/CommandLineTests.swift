@@ -28,6 +28,29 @@ struct CommandLineTests {
             try RoutIQ.parseAsRoot(["orgs", "set-credential", "org_x1", "cliniko", "--from-env", "KEY"])
                 as? RoutIQ.Orgs.SetCredential)
         #expect(set.fromEnv == "KEY")
+        let rotate = try #require(
+            try RoutIQ.parseAsRoot(["vault", "rotate", "--old-key-file", "old.key", "--new-key-from-env", "NEW_KEY"])
+                as? RoutIQ.Vault.Rotate)
+        #expect(rotate.oldKeyFile == "old.key")
+        #expect(rotate.oldKeyFromEnv == nil)
+        #expect(rotate.newKeyFile == nil)
+        #expect(rotate.newKeyFromEnv == "NEW_KEY")
+        let defaults = try #require(try RoutIQ.parseAsRoot(["vault", "rotate"]) as? RoutIQ.Vault.Rotate)
+        #expect(defaults.oldKeyFile == nil && defaults.newKeyFile == nil && defaults.newKeyFromEnv == nil)
+    }
+
+    @Test("db url prints DATABASE_URL without its password, and a password-file note when it had one")
+    func connectionURL() throws {
+        let withPassword = try RoutIQ.DB.ConnectionURL.printable(
+            databaseURL: "postgres://app:s3cret@db.example.com:6543/clinic?sslmode=require")
+        #expect(withPassword.url == "postgres://app@db.example.com:6543/clinic?sslmode=require")
+        let note = try #require(withPassword.passwordNote)
+        #expect(note.contains("PGPASSFILE"))
+        #expect(note.contains("db.example.com:6543:clinic:app:<password>"))
+        #expect(!note.contains("s3cret"))
+        let without = try RoutIQ.DB.ConnectionURL.printable(databaseURL: "postgresql://app@/clinic?host=/run/pg")
+        #expect(without.url == "postgresql://app@/clinic?host=/run/pg")
+        #expect(without.passwordNote == nil)
     }
 
     @Test(
@@ -41,6 +64,9 @@ struct CommandLineTests {
             ["validate"],
             ["--log-level", "loud", "db", "status"],
             ["db", "status", "--log-level", "loud"],
+            ["vault", "rotate", "--old-key-file", "a.key", "--old-key-from-env", "OLD"],
+            ["vault", "rotate", "--new-key-file", "b.key", "--new-key-from-env", "NEW"],
+            ["vault", "rotate", "--key", "c2VjcmV0"],
         ])
     func usageErrors(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try RoutIQ.parseAsRoot(arguments) }

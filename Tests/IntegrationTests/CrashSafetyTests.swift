@@ -273,7 +273,7 @@ struct ChildRunner: Sendable {
         process.executableURL = executable
         process.arguments = ["run", pipeline.path, "--log-level", "debug", "--log-format", "json"] + arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = database.url
+        environment["DATABASE_URL"] = database.urlIncludingPassword
         environment["CREDENTIALS_ENCRYPTION_KEY"] = Data(repeating: 7, count: 32).base64EncodedString()
         environment["ROUTIQ_HOME"] = folder.appendingPathComponent("home").path
         process.environment = environment

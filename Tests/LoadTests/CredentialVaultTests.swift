@@ -65,6 +65,53 @@ struct CredentialVaultTests {
         #expect(try second.open(sealed, organization: "org_a", service: .chatwoot) == credential)
     }
 
+    @Test("an existing key file other users could read or change is refused, saying chmod 600, and left alone")
+    func widePermissions() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("routiq-vault-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("credentials.key")
+        let created = try CredentialVault.loadOrCreateKeyFile(at: url)
+        let contents = try Data(contentsOf: url)
+        for mode in [0o644, 0o640, 0o604, 0o660, 0o666] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+            let error = #expect(throws: VaultError.self) { try CredentialVault.loadOrCreateKeyFile(at: url) }
+            #expect(error?.code == .insecureKeyFile)
+            #expect(error?.message.contains("chmod 600 \(url.path)") == true)
+            #expect(error?.message.contains("mode 0\(String(mode, radix: 8))") == true)
+            #expect(!String(describing: error).contains(contents.base64EncodedString()))
+            #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int == mode)
+            #expect(try Data(contentsOf: url) == contents)
+        }
+        for mode in [0o600, 0o400] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+            #expect(try CredentialVault.loadOrCreateKeyFile(at: url).keyFingerprint == created.keyFingerprint)
+            #expect(try CredentialVault.loadKeyFile(at: url).keyFingerprint == created.keyFingerprint)
+        }
+    }
+
+    @Test("a key file is written once (0600) and put in place of another in one rename")
+    func keyFileReplacement() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("routiq-vault-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let current = folder.appendingPathComponent("credentials.key")
+        let pending = folder.appendingPathComponent("credentials.key.new")
+        let missing = #expect(throws: VaultError.self) { try CredentialVault.loadKeyFile(at: current) }
+        #expect(missing?.code == .missingKey)
+        #expect(!FileManager.default.fileExists(atPath: current.path))
+
+        let old = try CredentialVault.loadOrCreateKeyFile(at: current)
+        let new = try CredentialVault(keyData: Self.keyB)
+        try new.writeKeyFile(to: pending)
+        #expect(try FileManager.default.attributesOfItem(atPath: pending.path)[.posixPermissions] as? Int == 0o600)
+        #expect(throws: VaultError.self) { try new.writeKeyFile(to: pending) }
+        #expect(try CredentialVault.loadKeyFile(at: current).keyFingerprint == old.keyFingerprint)
+
+        try CredentialVault.replaceKeyFile(at: current, with: pending)
+        #expect(!FileManager.default.fileExists(atPath: pending.path))
+        #expect(try CredentialVault.loadKeyFile(at: current).keyFingerprint == new.keyFingerprint)
+        #expect(try String(contentsOf: current, encoding: .utf8) == Self.keyB.base64EncodedString() + "\n")
+    }
+
     @Test("credentials never print their secret")
     func redaction() {
         #expect(!String(describing: credential).contains("tok_secret"))

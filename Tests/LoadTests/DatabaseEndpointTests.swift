@@ -14,6 +14,42 @@ struct DatabaseEndpointTests {
         #expect(!endpoint.redactedDescription.contains("p@ss"))
     }
 
+    @Test("url never holds the password; urlIncludingPassword does, for an environment variable")
+    func passwordlessURL() throws {
+        let endpoint = try DatabaseEndpoint(url: "postgres://app:p%40ss@db.example.com:6543/clinic?sslmode=require")
+        #expect(endpoint.url == "postgresql://app@db.example.com:6543/clinic?sslmode=require")
+        #expect(endpoint.urlIncludingPassword == "postgresql://app:p%40ss@db.example.com:6543/clinic?sslmode=require")
+        #expect(try DatabaseEndpoint(url: endpoint.urlIncludingPassword) == endpoint)
+        #expect(endpoint.passwordFileLine(password: "<password>") == "db.example.com:6543:clinic:app:<password>")
+        let socket = DatabaseEndpoint(
+            address: .socket(directory: "/run/pg:1", port: 5432), username: "u", database: "d")
+        #expect(socket.passwordFileLine(password: "x") == "/run/pg\\:1:5432:d:u:x")
+    }
+
+    @Test(
+        "removingPassword drops the password from the user information or the query and keeps everything else",
+        arguments: [
+            (
+                "postgres://app:s3cret@db.example.com:6543/clinic?sslmode=require&application_name=x",
+                "postgres://app@db.example.com:6543/clinic?sslmode=require&application_name=x"
+            ),
+            (
+                "postgresql://app@db/clinic?password=s3cret&sslmode=disable",
+                "postgresql://app@db/clinic?sslmode=disable"
+            ),
+            (
+                "postgresql://app@/clinic?host=%2Ftmp%2Frun&password=s3cret",
+                "postgresql://app@/clinic?host=%2Ftmp%2Frun"
+            ),
+            ("postgresql://app@db/clinic", "postgresql://app@db/clinic"),
+        ])
+    func removingPassword(_ url: String, _ expected: String) throws {
+        let stripped = try DatabaseEndpoint.removingPassword(from: url)
+        #expect(stripped == expected)
+        #expect(!stripped.contains("s3cret"))
+        #expect(try DatabaseEndpoint(url: stripped).password == nil)
+    }
+
     @Test("libpq socket form round-trips through url")
     func socket() throws {
         let endpoint = try DatabaseEndpoint(url: "postgresql://routiq@/routiq?host=%2Ftmp%2Fx%2Frun&port=5432")

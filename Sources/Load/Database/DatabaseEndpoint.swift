@@ -94,10 +94,57 @@ public struct DatabaseEndpoint: Sendable, Hashable {
         return copy
     }
 
-    /// The endpoint as a URL that `psql` accepts. Includes the password, if any: print it only on request.
-    public var url: String {
+    /// The endpoint as a URL that `psql` accepts, without the password: safe to print and to put on a command line.
+    ///
+    /// A client given this URL finds the password in a password file (`PGPASSFILE`, by default `~/.pgpass`; see
+    /// ``passwordFileLine``) or asks for it.
+    public var url: String { makeURL(includingPassword: false) }
+
+    /// The endpoint as a URL, with the password when there is one.
+    ///
+    /// - Warning: Never print it, log it or pass it as a program argument (every local user can read argv); pass it
+    ///   in an environment variable such as `DATABASE_URL`.
+    public var urlIncludingPassword: String { makeURL(includingPassword: true) }
+
+    /// The line of a PostgreSQL password file (`PGPASSFILE`) that matches this endpoint, with `password` in place of
+    /// the password field: `host:port:database:user:password`, colons and backslashes escaped.
+    ///
+    /// - Parameter password: What to put in the password field, e.g. a placeholder such as `<password>`.
+    public func passwordFileLine(password: String) -> String {
+        let (host, port): (String, Int) =
+            switch address {
+            case .tcp(let host, let port): (host, port)
+            case .socket(let directory, let port): (directory, port)
+            }
+        return [host, String(port), database, username, password].map(Self.escapePasswordFileField)
+            .joined(separator: ":")
+    }
+
+    /// A `postgres://` URL's text without its password (in the user information or a `password` query item), every
+    /// other part kept as written.
+    ///
+    /// - Parameter url: The URL text, e.g. the value of `DATABASE_URL`.
+    /// - Throws: ``DatabaseError`` with code ``DatabaseError/Code/invalidURL``, as ``init(url:)``.
+    public static func removingPassword(from url: String) throws -> String {
+        _ = try DatabaseEndpoint(url: url)
+        guard var components = URLComponents(string: url) else {
+            throw DatabaseError(
+                .invalidURL, "the database URL must look like postgres://user:password@host:5432/database")
+        }
+        components.percentEncodedPassword = nil
+        if let items = components.percentEncodedQueryItems, items.contains(where: { $0.name == "password" }) {
+            let kept = items.filter { $0.name != "password" }
+            components.percentEncodedQueryItems = kept.isEmpty ? nil : kept
+        }
+        guard let text = components.string else {
+            throw DatabaseError(.invalidURL, "the database URL cannot be written back without its password")
+        }
+        return text
+    }
+
+    private func makeURL(includingPassword: Bool) -> String {
         var userInfo = Self.encode(username)
-        if let password { userInfo += ":" + Self.encode(password) }
+        if includingPassword, let password { userInfo += ":" + Self.encode(password) }
         switch address {
         case .tcp(let host, let port):
             let sslmode = tls == .prefer ? "" : "?sslmode=\(tls.rawValue)"
@@ -139,6 +186,10 @@ public struct DatabaseEndpoint: Sendable, Hashable {
         case .prefer: .prefer(.makeClientConfiguration())
         case .require: .require(.makeClientConfiguration())
         }
+    }
+
+    private static func escapePasswordFileField(_ field: String) -> String {
+        field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
     }
 
     private static func encode(_ text: String) -> String {

@@ -15,8 +15,12 @@ public import Logging
 /// removed.
 ///
 /// PostgreSQL refuses to run as root. When RoutIQ runs as root (as CI does), the server runs as an unprivileged user
-/// (``Configuration/serverUser``, `postgres` by default) through `runuser`, and the cluster's folders are given to
-/// that user.
+/// (``Configuration/serverUser``, `postgres` by default, with no other fallback) through `runuser`, and the cluster's
+/// folders are given to that user.
+///
+/// - Important: Every folder is created or checked without following symbolic links, and an existing socket folder
+///   is used only when it is already private (see ``socketDirectory``). A data folder that holds files but no
+///   `PG_VERSION` is never deleted: starting stops and says so.
 public struct EmbeddedCluster: Sendable {
     /// Where the cluster lives and how it runs.
     public struct Configuration: Sendable {
@@ -26,8 +30,9 @@ public struct EmbeddedCluster: Sendable {
         public var binDirectory: String?
         /// The `PATH` to search for the server programs.
         public var searchPath: String
-        /// The user the server runs as when RoutIQ runs as root (`ROUTIQ_PG_USER`); `postgres` (or `nobody` when
-        /// there is no such user) by default. Ignored for other users, whose own account runs the server.
+        /// The user the server runs as when RoutIQ runs as root (`ROUTIQ_PG_USER`); `postgres` by default. When
+        /// neither exists, starting fails and says to create a `postgres` user or set `ROUTIQ_PG_USER`. Ignored for
+        /// other users, whose own account runs the server.
         public var serverUser: String?
         /// The superuser role and database RoutIQ uses; `routiq` by default.
         public var databaseName: String
@@ -78,6 +83,11 @@ public struct EmbeddedCluster: Sendable {
 
     /// The folder holding the socket: `$ROUTIQ_HOME/run`, or a short folder under `/tmp` when that path is too long
     /// for a Unix socket address (about 100 bytes).
+    ///
+    /// ``start(logger:)`` creates either folder with `mkdir` (mode 0700, no intermediate folders) and accepts an
+    /// existing one only when it is a real folder, owned by the server's user, with mode exactly 0700; it refuses
+    /// anything else (a symbolic link, another owner, a wider mode) and never changes it. This matters for the folder
+    /// under `/tmp`, whose predictable name another local user could claim first.
     public var socketDirectory: String {
         let preferred = configuration.home.appendingPathComponent("run").path
         if (preferred + "/.s.PGSQL.\(configuration.port)").utf8.count <= 100 { return preferred }
@@ -98,11 +108,12 @@ public struct EmbeddedCluster: Sendable {
         )
     }
 
-    /// The user the server runs as, or `nil` to run it as the current user.
+    /// The user the server runs as, or `nil` to run it as the current user (when RoutIQ does not run as root).
+    ///
+    /// - Throws: ``DatabaseError/Code/clusterSetupFailed`` when RoutIQ runs as root and neither
+    ///   ``Configuration/serverUser`` nor `postgres` names an existing unprivileged user.
     public var effectiveServerUser: String? {
-        guard geteuid() == 0 else { return nil }
-        if let user = configuration.serverUser { return user }
-        return getpwnam("postgres") != nil ? "postgres" : "nobody"
+        get throws { try serverAccount()?.name }
     }
 
     /// Whether the cluster is initialized and running.
@@ -112,7 +123,7 @@ public struct EmbeddedCluster: Sendable {
         }
         let binaries = try PostgresBinaries.locate(
             explicitDirectory: configuration.binDirectory, searchPath: configuration.searchPath)
-        let outcome = try runner.run(binaries.pgCtl, ["status", "-D", dataDirectory.path])
+        let outcome = try makeRunner().run(binaries.pgCtl, ["status", "-D", dataDirectory.path])
         guard outcome.succeeded, let pid = Self.postmasterPID(in: dataDirectory) else { return .stopped }
         return .running(pid: pid)
     }
@@ -130,17 +141,17 @@ public struct EmbeddedCluster: Sendable {
         try FileLock.withExclusiveLock(at: configuration.home.appendingPathComponent("cluster.lock").path) {
             let binaries = try PostgresBinaries.locate(
                 explicitDirectory: configuration.binDirectory, searchPath: configuration.searchPath)
+            try prepareSocketDirectory()
             if try status() == .notInitialized {
                 try initialize(binaries: binaries, logger: logger)
             }
-            try prepareDirectory(URL(fileURLWithPath: socketDirectory))
             if case .running = try status() {
                 logger.debug(
                     "embedded PostgreSQL already running", metadata: ["routiq.data_dir": "\(dataDirectory.path)"])
                 return
             }
             removeStaleLockFiles(logger: logger)
-            let outcome = try runner.run(
+            let outcome = try makeRunner().run(
                 binaries.pgCtl,
                 ["start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "-s"]
             )
@@ -165,7 +176,7 @@ public struct EmbeddedCluster: Sendable {
         guard case .running = try status() else { return false }
         let binaries = try PostgresBinaries.locate(
             explicitDirectory: configuration.binDirectory, searchPath: configuration.searchPath)
-        let outcome = try runner.run(
+        let outcome = try makeRunner().run(
             binaries.pgCtl, ["stop", "-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60", "-s"])
         guard outcome.succeeded else {
             throw DatabaseError(
@@ -177,49 +188,17 @@ public struct EmbeddedCluster: Sendable {
 
     // MARK: Internals
 
-    private var runner: ProcessRunner {
+    /// Who runs the server: `nil` unless RoutIQ runs as root.
+    func serverAccount() throws -> ServerAccount? {
+        try ServerAccount.resolve(
+            isRoot: geteuid() == 0, configured: configuration.serverUser, lookUp: ServerAccount.lookUp)
+    }
+
+    private func makeRunner() throws -> ProcessRunner {
         ProcessRunner(
-            user: effectiveServerUser,
+            user: try serverAccount()?.name,
             environment: ["PATH": configuration.searchPath, "LC_ALL": "C", "LANG": "C"]
         )
-    }
-
-    private func prepareHome() throws {
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(at: configuration.home, withIntermediateDirectories: true)
-            // Another user runs the server: it must be able to pass through ROUTIQ_HOME (not list it).
-            try manager.setAttributes(
-                [.posixPermissions: effectiveServerUser == nil ? 0o700 : 0o711],
-                ofItemAtPath: configuration.home.path
-            )
-        } catch {
-            throw DatabaseError(
-                .clusterSetupFailed, "cannot create \(configuration.home.path): \(error.localizedDescription)")
-        }
-    }
-
-    /// Creates a folder (mode 0700) owned by the server's user.
-    private func prepareDirectory(_ url: URL) throws {
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(at: url, withIntermediateDirectories: true)
-            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: url.path)
-        } catch {
-            throw DatabaseError(.clusterSetupFailed, "cannot create \(url.path): \(error.localizedDescription)")
-        }
-        if let user = effectiveServerUser {
-            guard let entry = getpwnam(user) else {
-                throw DatabaseError(
-                    .clusterSetupFailed,
-                    "RoutIQ runs as root, so PostgreSQL must run as another user, but user '\(user)' does not exist "
-                        + "(set ROUTIQ_PG_USER to an existing unprivileged user)"
-                )
-            }
-            guard chown(url.path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
-                throw DatabaseError(.clusterSetupFailed, "cannot give \(url.path) to user '\(user)' (errno \(errno))")
-            }
-        }
     }
 
     private func initialize(binaries: PostgresBinaries, logger: Logger) throws {
@@ -231,11 +210,10 @@ public struct EmbeddedCluster: Sendable {
             "initializing the embedded PostgreSQL cluster",
             metadata: ["routiq.data_dir": "\(dataDirectory.path)", "routiq.bin_dir": "\(binaries.directory)"]
         )
-        // A previous initdb may have been interrupted: the folder is ours, start it afresh.
-        try? FileManager.default.removeItem(at: dataDirectory)
-        try prepareDirectory(dataDirectory)
-        try prepareDirectory(logFile.deletingLastPathComponent())
-        if let user = effectiveServerUser {
+        try prepareDataDirectory()
+        try prepareLogDirectory()
+        let runner = try makeRunner()
+        if let user = runner.user {
             let probe = try runner.run("/usr/bin/test", ["-w", dataDirectory.path])
             guard probe.succeeded else {
                 throw DatabaseError(

@@ -1,12 +1,6 @@
 import Crypto
 public import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Seals per-organization service credentials with AES-256-GCM.
 ///
 /// The organization id and service name are bound as associated data, so a sealed credential copied to another
@@ -32,45 +26,32 @@ public struct CredentialVault: Sendable {
 
     /// Creates a vault from base64 text, as in `CREDENTIALS_ENCRYPTION_KEY`.
     ///
+    /// - Parameters:
+    ///   - base64Key: Base64 of 32 bytes; surrounding white space is ignored.
+    ///   - origin: Where the text came from, as error messages name it; `CREDENTIALS_ENCRYPTION_KEY` by default.
     /// - Throws: ``VaultError/Code/invalidKey`` when the text is not base64 of 32 bytes.
-    public init(base64Key: String) throws {
+    public init(base64Key: String, origin: String = "CREDENTIALS_ENCRYPTION_KEY") throws {
         guard let data = Data(base64Encoded: base64Key.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw VaultError(
-                .invalidKey,
-                "CREDENTIALS_ENCRYPTION_KEY is not valid base64 (generate one with: openssl rand -base64 32)")
+                .invalidKey, "\(origin) is not valid base64 (generate a key with: openssl rand -base64 32)")
         }
         do {
             try self.init(keyData: data)
         } catch {
             throw VaultError(
-                .invalidKey,
-                "CREDENTIALS_ENCRYPTION_KEY must be base64 of 32 bytes (generate one with: openssl rand -base64 32)")
+                .invalidKey, "\(origin) must be base64 of 32 bytes (generate a key with: openssl rand -base64 32)")
         }
     }
 
-    /// Reads the key file, creating it with a random key (mode 0600) when it does not exist.
-    ///
-    /// - Parameter url: Usually `$ROUTIQ_HOME/credentials.key`.
-    public static func loadOrCreateKeyFile(at url: URL) throws -> CredentialVault {
-        if let text = try? String(contentsOf: url, encoding: .utf8) {
-            return try CredentialVault(base64Key: text)
-        }
-        var bytes = [UInt8](repeating: 0, count: 32)
+    /// 32 random bytes from the system's secure generator: a new key.
+    public static func makeRandomKey() -> Data {
         var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        let text = Data(bytes).base64EncodedString() + "\n"
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let descriptor = openExclusively(url.path)
-        if descriptor < 0 {
-            // Another process created it first: use theirs.
-            return try CredentialVault(base64Key: String(contentsOf: url, encoding: .utf8))
-        }
-        defer { close(descriptor) }
-        let written = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
-        guard written == text.utf8.count else {
-            throw VaultError(.invalidKey, "cannot write the credentials key file \(url.path)")
-        }
-        return try CredentialVault(keyData: Data(bytes))
+        return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    /// The key as base64 text followed by a new line, as key files hold it.
+    var base64KeyLine: String {
+        key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
     }
 
     /// Seals a credential for one organization.
@@ -109,9 +90,4 @@ public struct CredentialVault: Sendable {
     private static func associatedData(_ organization: String, _ service: CredentialService) -> Data {
         Data("routiq.credential.v1|\(organization)|\(service.rawValue)".utf8)
     }
-}
-
-/// Creates a file that must not exist yet, readable by the owner only; -1 when it exists or cannot be created.
-private func openExclusively(_ path: String) -> Int32 {
-    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
 }

@@ -3,7 +3,7 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure. New codes may be added.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
-            case invalidKey, missingKey, cannotDecrypt, notFound
+            case invalidKey, missingKey, cannotDecrypt, notFound, insecureKeyFile, interruptedRotation
         }
 
         private let base: Base
@@ -17,6 +17,10 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let cannotDecrypt = Code(.cannotDecrypt)
         /// No credential is stored.
         public static let notFound = Code(.notFound)
+        /// The key file can be read or written by users other than its owner.
+        public static let insecureKeyFile = Code(.insecureKeyFile)
+        /// An earlier key rotation left its new key file behind, so which key is current must be settled by hand.
+        public static let interruptedRotation = Code(.interruptedRotation)
 
         public var description: String { base.rawValue }
     }

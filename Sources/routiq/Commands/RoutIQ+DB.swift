@@ -154,7 +154,13 @@ extension RoutIQ.DB {
         static let configuration = CommandConfiguration(
             commandName: "url",
             abstract:
-                "Print the connection URL (starting and migrating the embedded cluster if needed), e.g. psql \"$(routiq db url)\"."
+                "Print the connection URL, never with a password (starting and migrating the embedded cluster if needed), e.g. psql \"$(routiq db url)\".",
+            discussion: """
+                The embedded cluster has no password: only its owner can open its socket. When DATABASE_URL holds \
+                a password, the URL is printed without it (a command line is visible to every local user), and a \
+                note on standard error shows the line to put in a PostgreSQL password file (PGPASSFILE, by default \
+                ~/.pgpass, mode 0600), from which psql then takes the password.
+                """
         )
 
         @OptionGroup var options: GlobalOptions
@@ -165,12 +171,30 @@ extension RoutIQ.DB {
             let context = DatabaseContext(environment: environment)
             try await CommandFailure.reporting {
                 if let url = environment.databaseURL {
-                    print(url)
+                    let printable = try Self.printable(databaseURL: url)
+                    print(printable.url)
+                    if let note = printable.passwordNote {
+                        FileHandle.standardError.write(Data((note + "\n").utf8))
+                    }
                     return
                 }
                 try await context.withMigratedDatabase(logger: logger) { _ in }
                 print(context.cluster.endpoint.url)
             }
+        }
+
+        /// What `routiq db url` prints for a `DATABASE_URL`: the URL without its password, and when it had one, a
+        /// note (for standard error) on giving psql the password through a password file.
+        static func printable(databaseURL: String) throws -> (url: String, passwordNote: String?) {
+            let endpoint = try DatabaseEndpoint(url: databaseURL)
+            let url = try DatabaseEndpoint.removingPassword(from: databaseURL)
+            guard endpoint.password != nil else { return (url, nil) }
+            let note = """
+                note: the password in DATABASE_URL is not printed. For psql, put this line, with the password, in a \
+                password file only you can read (chmod 600), and set PGPASSFILE to that file (default ~/.pgpass):
+                  \(endpoint.passwordFileLine(password: "<password>"))
+                """
+            return (url, note)
         }
     }
 }

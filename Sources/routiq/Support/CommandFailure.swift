@@ -37,7 +37,7 @@ enum CommandFailure {
         } catch let error as VaultError {
             printError(error.description)
             switch error.code {
-            case .invalidKey, .missingKey, .notFound: throw invalidConfiguration
+            case .invalidKey, .missingKey, .notFound, .insecureKeyFile, .interruptedRotation: throw invalidConfiguration
             default: throw someOrganizationsFailed
             }
         } catch let error as ValidationError {

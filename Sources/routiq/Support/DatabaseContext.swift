@@ -50,18 +50,25 @@ struct DatabaseContext: Sendable {
         }
     }
 
+    /// `$ROUTIQ_HOME/credentials.key` when it holds the vault's key: for the embedded database without
+    /// `CREDENTIALS_ENCRYPTION_KEY`; `nil` otherwise.
+    var keyFile: URL? {
+        guard isEmbedded, environment.credentialsKey == nil else { return nil }
+        return environment.home.appendingPathComponent("credentials.key")
+    }
+
     /// The credential vault: `CREDENTIALS_ENCRYPTION_KEY`, or for the embedded database only, a key generated into
     /// `$ROUTIQ_HOME/credentials.key`.
     func vault() throws -> CredentialVault {
         if let key = environment.credentialsKey {
             return try CredentialVault(base64Key: key)
         }
-        guard isEmbedded else {
+        guard let keyFile else {
             throw VaultError(
                 .missingKey,
                 "CREDENTIALS_ENCRYPTION_KEY is not set; with DATABASE_URL a key must be given (generate one with: openssl rand -base64 32)"
             )
         }
-        return try CredentialVault.loadOrCreateKeyFile(at: environment.home.appendingPathComponent("credentials.key"))
+        return try CredentialVault.loadOrCreateKeyFile(at: keyFile)
     }
 }

@@ -59,3 +59,4 @@ extension RoutIQ.Orgs.List: LoggingCommand {}
 extension RoutIQ.Orgs.Show: LoggingCommand {}
 extension RoutIQ.Orgs.SetCredential: LoggingCommand {}
 extension RoutIQ.Orgs.RemoveCredential: LoggingCommand {}
+extension RoutIQ.Vault.Rotate: LoggingCommand {}
