@@ -37,6 +37,11 @@ struct CommandLineTests {
         #expect(rotate.newKeyFromEnv == "NEW_KEY")
         let defaults = try #require(try RoutIQ.parseAsRoot(["vault", "rotate"]) as? RoutIQ.Vault.Rotate)
         #expect(defaults.oldKeyFile == nil && defaults.newKeyFile == nil && defaults.newKeyFromEnv == nil)
+        let quarantine = try #require(
+            try RoutIQ.parseAsRoot(["quarantine", "list", "--org", "org_a", "--org", "org_b", "--all", "--json"])
+                as? RoutIQ.Quarantine.List)
+        #expect(quarantine.organizations == ["org_a", "org_b"] && quarantine.all && quarantine.json)
+        #expect(quarantine.limit == 100)
     }
 
     @Test("db url prints DATABASE_URL without its password, and a password-file note when it had one")
@@ -67,6 +72,9 @@ struct CommandLineTests {
             ["vault", "rotate", "--old-key-file", "a.key", "--old-key-from-env", "OLD"],
             ["vault", "rotate", "--new-key-file", "b.key", "--new-key-from-env", "NEW"],
             ["vault", "rotate", "--key", "c2VjcmV0"],
+            ["quarantine", "list", "--limit", "0"],
+            ["quarantine", "list", "--org", "org-bad"],
+            ["run", "p.yml", "--concurrency", "0"],
         ])
     func usageErrors(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try RoutIQ.parseAsRoot(arguments) }

@@ -33,6 +33,10 @@ struct HostileRunTests {
                 let quarantined = first.reduce(0) { $0 + $1.totals.quarantined }
                 #expect(quarantined >= 5, "one hostile record per Cliniko list but the first")
                 #expect(try await Self.open(on: client) == quarantined)
+                let listed = try await QuarantineStore.list(
+                    organizations: [], includingSettled: false, limit: 1_000, client: client, logger: TestDatabase.logger)
+                #expect(listed.count == quarantined, "`routiq quarantine list` shows every open record")
+                #expect(listed.allSatisfy { $0.resolution == nil && $0.sourceID != nil })
                 let future = first.flatMap(\.resources).reduce(0) { $0 + $1.futureTimestamps }
                 #expect(future == 1, "the record stamped in 2099 is counted")
 
@@ -88,6 +92,15 @@ struct HostileRunTests {
                     #expect(outcome.totals.quarantined == 0)
                 }
                 #expect(try await Self.open(on: client) == 0, "every quarantined record loaded on the next run")
+                #expect(
+                    try await QuarantineStore.list(
+                        organizations: [], includingSettled: false, limit: 1_000, client: client,
+                        logger: TestDatabase.logger
+                    ).isEmpty)
+                let settled = try await QuarantineStore.list(
+                    organizations: [endpoints.organizations[0].id], includingSettled: true, limit: 1_000,
+                    client: client, logger: TestDatabase.logger)
+                #expect(!settled.isEmpty && settled.allSatisfy { $0.resolution == "loaded" })
                 #expect(
                     try await TestDatabase.count(
                         "SELECT count(*)::int FROM quarantine WHERE resolution = 'loaded'", on: client) == quarantined)
