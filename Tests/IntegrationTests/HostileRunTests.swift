@@ -34,7 +34,8 @@ struct HostileRunTests {
                 #expect(quarantined >= 5, "one hostile record per Cliniko list but the first")
                 #expect(try await Self.open(on: client) == quarantined)
                 let listed = try await QuarantineStore.list(
-                    organizations: [], includingSettled: false, limit: 1_000, client: client, logger: TestDatabase.logger)
+                    organizations: [], includingSettled: false, limit: 1_000, client: client,
+                    logger: TestDatabase.logger)
                 #expect(listed.count == quarantined, "`routiq quarantine list` shows every open record")
                 #expect(listed.allSatisfy { $0.resolution == nil && $0.sourceID != nil })
                 let future = first.flatMap(\.resources).reduce(0) { $0 + $1.futureTimestamps }
