@@ -302,19 +302,12 @@ extension PipelineNodeReader {
     private func readLoad(_ section: MappingSection) -> StageSettings {
         section.finish(allowed: ["load", "id", "database", "max_rejects"])
         var settings = LoadSettings()
-        if let entry = section.entry("database"), case .scalar(let scalar) = entry.value,
-            Self.containsLiteralPassword(scalar.string)
-        {
+        if let entry = section.entry("database") {
+            // Never read: the key's value (which may hold a password) is neither expanded nor quoted.
             error(
-                location(of: entry.value),
-                "'database' must not contain a password; put the URL in the environment and write 'database: ${DATABASE_URL}'"
+                entry.keyLocation,
+                "'database' is no longer read: the database comes only from DATABASE_URL in the environment, else the embedded cluster; remove it (set DATABASE_URL in the environment)"
             )
-        } else if let (text, location) = section.string("database"), !text.isEmpty {
-            if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-                settings.database = text
-            } else {
-                error(location, "'database' must be a postgres:// URL")
-            }
         }
         if let (text, location) = section.string("max_rejects") {
             if text.hasSuffix("%"), let percent = Double(text.dropLast()), (0...100).contains(percent) {
@@ -326,14 +319,5 @@ extension PipelineNodeReader {
             }
         }
         return .load(settings)
-    }
-
-    /// Whether a URL written literally (outside `${…}`) carries `user:password@`.
-    static func containsLiteralPassword(_ text: String) -> Bool {
-        guard !text.contains("${"), let schemeEnd = text.range(of: "://") else { return false }
-        let rest = text[schemeEnd.upperBound...]
-        guard let at = rest.firstIndex(of: "@") else { return false }
-        let userInfo = rest[..<at]
-        return userInfo.contains(":") && !userInfo.contains("/")
     }
 }
