@@ -7,7 +7,9 @@ import Yams
 /// column of the offending key or value. It checks unknown keys (with "did you mean" suggestions), types, ranges,
 /// environment interpolation, organization ids, cron expressions, time zones and the order of stages.
 ///
-/// Secret environment variables are never interpolated (see ``Configuration/secretVariables``).
+/// Secret environment variables are never interpolated (see ``Configuration/secretVariables``), `base_url` must be
+/// `https` except to a loopback host, and diagnostics quote values only as written in the file (`${NAME}`), never
+/// what a variable expanded to.
 ///
 /// ```swift
 /// let parser = PipelineFileParser(configuration: .init(environment: ProcessInfo.processInfo.environment))
