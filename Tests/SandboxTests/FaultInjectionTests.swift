@@ -77,6 +77,23 @@ struct FaultInjectionTests {
         }
     }
 
+    @Test("Trickle: the whole body arrives, one byte at a time")
+    func trickle() async throws {
+        let spec = try FaultSpec(parsing: "trickle:@2:3")
+        #expect(spec.rules.first?.kind == .trickle && spec.rules.first?.delayMilliseconds == 3)
+        try await SandboxHarness.with(faults: spec) { sandbox in
+            let intact = try await sandbox.cliniko("/user")
+            let clock = ContinuousClock()
+            var reply: SandboxHarness.Reply?
+            let elapsed = try await clock.measure { reply = try await sandbox.cliniko("/user") }
+            #expect(reply?.status == 200)
+            #expect(reply?.body == intact.body)
+            #expect(elapsed >= .milliseconds(3 * (intact.body.count - 1)))
+            let log = try await sandbox.request("/_sandbox/faults").object()["injected"] as? [[String: Any]] ?? []
+            #expect(log.count == 1 && log.first?["kind"] as? String == "trickle")
+        }
+    }
+
     @Test("A record repeated across two pages")
     func duplicate() async throws {
         try await SandboxHarness.with(faults: try FaultSpec(parsing: "duplicate:@2")) { sandbox in
