@@ -189,24 +189,29 @@ struct RESTClient: Sendable {
     ) async throws {
         metrics.update { $0.rateLimitedResponses += 1 }
         metrics.recordError("rate_limited")
-        let asked = RateLimitHeaders.delay(
-            rateLimitReset: headers["x-ratelimit-reset"], retryAfter: headers["retry-after"], now: Date())
-        let delay =
-            asked ?? configuration.backoff.delay(forRetry: min(count, 20), fraction: 0.5 + jitter.nextFraction() / 2)
-        guard count <= configuration.maxRateLimitedResponses, delay <= configuration.maxRateLimitWait else {
-            throw ExtractError(
-                code: .rateLimitedTooLong, source: configuration.source, resource: resource,
-                organizationID: configuration.organizationID, statusCode: 429, attempts: attempts,
-                message: count > configuration.maxRateLimitedResponses
-                    ? "still rate limited after \(count - 1) waits"
-                    : "the API asked to wait \(delay.milliseconds / 1000) s, longer than the allowed "
-                        + "\(configuration.maxRateLimitWait.milliseconds / 1000) s")
+        let asked = RateLimitHeaders.wait(
+            rateLimitReset: headers["x-ratelimit-reset"], retryAfter: headers["retry-after"], now: Date(),
+            maximum: configuration.maxRateLimitWait)
+        let delay: Duration
+        switch asked {
+        case .longerThanAllowed:
+            throw rateLimitedTooLong(
+                resource, attempts: attempts,
+                "the API asked to wait longer than the allowed \(configuration.maxRateLimitWait.milliseconds / 1000) s")
+        case .delay(let wait):
+            delay = wait
+        case .unspecified:
+            delay = configuration.backoff.delay(
+                forRetry: min(count, 20), fraction: 0.5 + jitter.nextFraction() / 2)
+        }
+        guard count <= configuration.maxRateLimitedResponses else {
+            throw rateLimitedTooLong(resource, attempts: attempts, "still rate limited after \(count - 1) waits")
         }
         logger.debug(
             "rate limited; waiting",
             metadata: [
                 "routiq.resource": "\(resource)", "routiq.wait_ms": "\(delay.milliseconds)",
-                "routiq.from_header": "\(asked != nil)",
+                "routiq.from_header": "\(asked != .unspecified)",
             ])
         budget?.pause(for: delay)
         metrics.update {
@@ -214,6 +219,12 @@ struct RESTClient: Sendable {
             $0.rateLimitWaitMilliseconds += delay.milliseconds
         }
         try await Task.sleep(for: delay)
+    }
+
+    private func rateLimitedTooLong(_ resource: String, attempts: Int, _ message: String) -> ExtractError {
+        ExtractError(
+            code: .rateLimitedTooLong, source: configuration.source, resource: resource,
+            organizationID: configuration.organizationID, statusCode: 429, attempts: attempts, message: message)
     }
 
     private func clientError(status: Int, resource: String, attempts: Int) -> ExtractError {

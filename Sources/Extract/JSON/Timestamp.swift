@@ -5,6 +5,10 @@ import Foundation
 /// Cliniko sends ISO-8601 UTC (`2024-04-02T14:45:00Z`, no fractions; offsets and fractions are accepted anyway),
 /// Chatwoot unix seconds, Clerk unix milliseconds.
 enum Timestamp {
+    /// Unix seconds from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z: the instants a record may carry. Anything else
+    /// from an API is an invalid field (quarantined), never a date that traps or that PostgreSQL refuses later.
+    static let plausibleSeconds: ClosedRange<Double> = -62_135_596_800...253_402_300_799
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; `nil` for anything else (including `""`).
     static func parseISO8601(_ text: String) -> Date? {
         var utf8 = Array(text.utf8)[...]
@@ -48,7 +52,8 @@ enum Timestamp {
         } else {
             return nil
         }
-        guard utf8.isEmpty, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61,
+        guard utf8.isEmpty, year >= 1, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            second < 61,
             let date = makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
         return date.addingTimeInterval(fraction - Double(offset))
