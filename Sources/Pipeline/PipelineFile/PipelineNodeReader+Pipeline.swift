@@ -152,7 +152,7 @@ extension PipelineNodeReader {
             reader: self, name: "'http'", location: location(of: entry.value), entries: entries)
         section.finish(allowed: [
             "contact_email", "timeout_seconds", "max_attempts", "initial_backoff_ms", "max_backoff_ms",
-            "max_concurrent_requests",
+            "max_concurrent_requests", "max_body_mib",
         ])
         var settings = HTTPSettings()
         if let scalar = section.string("contact_email") {
@@ -167,6 +167,8 @@ extension PipelineNodeReader {
         settings.initialBackoffMilliseconds = section.integer("initial_backoff_ms", default: 250, range: 1...60_000)
         settings.maxBackoffMilliseconds = section.integer("max_backoff_ms", default: 30_000, range: 1...600_000)
         settings.maxConcurrentRequests = section.integer("max_concurrent_requests", default: 4, range: 1...64)
+        settings.maxBodyMebibytes = section.integer(
+            "max_body_mib", default: HTTPSettings.defaultMaxBodyMebibytes, range: 1...1_024)
         if settings.initialBackoffMilliseconds > settings.maxBackoffMilliseconds,
             let entry = section.entry("initial_backoff_ms")
         {
