@@ -11,7 +11,7 @@ extension HTTPClient.Configuration {
     /// Use it for a client scoped to a run:
     ///
     /// ```swift
-    /// try await withHTTPClient(configuration: .extract) { httpClient in
+    /// try await HTTPClient.withHTTPClient(configuration: .extract) { httpClient in
     ///     let source = try ClinikoSource(configuration: configuration, httpClient: httpClient, …)
     /// }
     /// ```
