@@ -79,7 +79,7 @@ import Testing
         try await SandboxHarness.with(patients: 20) { harness in
             try await harness.setFaults("trickle:@1:1000")
             let metrics = ExtractMetrics()
-            let cliniko = try harness.cliniko(metrics: metrics, http: Self.settings(timeoutSeconds: 1))
+            let cliniko = try harness.cliniko(metrics: metrics, http: Self.settings(timeoutSeconds: 3))
             let businesses = try await withTimeLimit(.seconds(60)) {
                 try await collect(cliniko.businesses(since: nil), id: \.id)
             }
@@ -104,16 +104,24 @@ import Testing
                             return error is CancellationError
                         }
                     }
-                    try await Task.sleep(for: .milliseconds(500))
+                    // Cancel once the request is in flight, its body trickling.
+                    while try await Self.injectedFaults(harness) == 0 {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    try await Task.sleep(for: .milliseconds(200))
                     group.cancelAll()
                     return try await group.next() ?? false
                 }
             }
             #expect(ended)
-            let log = try JSONSerialization.jsonObject(with: Data(try await harness.control(.GET, "/faults")))
-            let injected = (log as? [String: Any])?["injected"] as? [[String: Any]] ?? []
-            #expect(injected.count == 1)
+            #expect(try await Self.injectedFaults(harness) == 1)
         }
+    }
+
+    /// How many faults the sandbox injected so far.
+    static func injectedFaults(_ harness: SandboxHarness) async throws -> Int {
+        let log = try JSONSerialization.jsonObject(with: Data(try await harness.control(.GET, "/faults")))
+        return ((log as? [String: Any])?["injected"] as? [[String: Any]])?.count ?? 0
     }
 
     // MARK: Body cap
