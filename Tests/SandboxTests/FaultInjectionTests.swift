@@ -79,17 +79,18 @@ struct FaultInjectionTests {
 
     @Test("Trickle: the whole body arrives, one byte at a time")
     func trickle() async throws {
-        // 1 ms a byte: the test client gives a whole response 15 s, which a loaded CI machine must not exhaust.
-        let spec = try FaultSpec(parsing: "trickle:@2:1")
-        #expect(spec.rules.first?.kind == .trickle && spec.rules.first?.delayMilliseconds == 1)
+        let spec = try FaultSpec(parsing: "trickle:@2:10")
+        #expect(spec.rules.first?.kind == .trickle && spec.rules.first?.delayMilliseconds == 10)
         try await SandboxHarness.with(faults: spec) { sandbox in
-            let intact = try await sandbox.cliniko("/user")
+            // A small body (a 404's), so a loaded machine stays well within the test client's 15 s per response.
+            let intact = try await sandbox.cliniko("/patients/1")
             let clock = ContinuousClock()
             var reply: SandboxHarness.Reply?
-            let elapsed = try await clock.measure { reply = try await sandbox.cliniko("/user") }
-            #expect(reply?.status == 200)
+            let elapsed = try await clock.measure { reply = try await sandbox.cliniko("/patients/1") }
+            #expect(intact.status == 404)
+            #expect(reply?.status == 404)
             #expect(reply?.body == intact.body)
-            #expect(elapsed >= .milliseconds(intact.body.count - 1))
+            #expect(elapsed >= .milliseconds(10 * (intact.body.count - 1)))
             let log = try await sandbox.request("/_sandbox/faults").object()["injected"] as? [[String: Any]] ?? []
             #expect(log.count == 1 && log.first?["kind"] as? String == "trickle")
         }
