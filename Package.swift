@@ -129,6 +129,7 @@ let package = Package(
             dependencies: [
                 "Extract", "Pipeline", "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

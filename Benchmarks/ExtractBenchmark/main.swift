@@ -75,7 +75,7 @@ try await withRunningSandbox(configuration: configuration, logger: logger) { end
                     resources: ClinikoExtractSettings.resources, mode: .full, baseURL: organization.clinikoBaseURL,
                     requestsPerMinute: 0)),
             http: http, organizationID: organization.id),
-        httpClient: .shared, metrics: metrics, logger: logger)
+        httpClient: .sharedForExtract, metrics: metrics, logger: logger)
     let chatwoot = try ChatwootSource(
         configuration: .init(
             accountID: organization.chatwootAccountID, apiAccessToken: organization.chatwootAPIAccessToken,
@@ -84,7 +84,7 @@ try await withRunningSandbox(configuration: configuration, logger: logger) { end
                     resources: ChatwootExtractSettings.resources, mode: .full,
                     baseURL: organization.chatwootBaseURL, requestsPerMinute: 0)),
             http: http, organizationID: organization.id),
-        httpClient: .shared, metrics: metrics, logger: logger)
+        httpClient: .sharedForExtract, metrics: metrics, logger: logger)
 
     let start = ContinuousClock.now
     try await measure("cliniko patients", cliniko.patients(since: nil), metrics: metrics)

@@ -14,6 +14,26 @@ import Testing
             Payload.self, elements: elements, in: scanner, pageNumber: 1)
     }
 
+    @Test("timestamps outside the years 1 to 9999 are rejected, never turned into dates that trap later")
+    func absurdTimestamps() throws {
+        let page = try Self.page(
+            ChatwootMessagePayload.self,
+            #"""
+            [{"id": 100, "conversation_id": 7, "message_type": 0, "created_at": 1e300},
+               {"id": 101, "conversation_id": 7, "message_type": 0, "created_at": 99999999999999999},
+               {"id": 102, "conversation_id": 7, "message_type": 0, "created_at": "99999999999999999"},
+               {"id": 103, "conversation_id": 7, "message_type": 0, "created_at": "0000-01-01T00:00:00Z"},
+               {"id": 104, "conversation_id": 7, "message_type": 0, "created_at": 1772359200}]
+            """#)
+        #expect(page.records.map(\.id) == ["104"])
+        #expect(
+            page.rejections.map(\.reason) == [
+                "timestamp out of range in `created_at`", "timestamp out of range in `created_at`",
+                "timestamp out of range in `created_at`", "invalid timestamp in `created_at`",
+            ])
+        #expect(page.highWaterMark == Date(timeIntervalSince1970: 1_772_359_200))
+    }
+
     @Test func contactsUseUnixSecondsAndKeepTheClinikoAttribute() throws {
         let page = try Self.page(
             ChatwootContactPayload.self,

@@ -15,7 +15,7 @@ import Testing
             configuration: .init(
                 apiKey: "MxJrZXkiOiI1Njd1amJmZTQ1NyJ9-au2", settings: settings,
                 http: HTTPSettings(contactEmail: "dev@routiq.example")),
-            httpClient: .shared, metrics: ExtractMetrics(), logger: SandboxHarness.logger)
+            httpClient: .sharedForExtract, metrics: ExtractMetrics(), logger: SandboxHarness.logger)
     }
 
     @Test func theBaseURLComesFromTheKeysShard() throws {

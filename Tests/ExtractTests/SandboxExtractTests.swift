@@ -259,11 +259,11 @@ import Testing
         #expect(throws: ExtractError.self) {
             _ = try ClinikoSource(
                 configuration: .init(apiKey: "abc-notashard", http: SandboxHarness.httpSettings()),
-                httpClient: .shared, metrics: ExtractMetrics(), logger: SandboxHarness.logger)
+                httpClient: .sharedForExtract, metrics: ExtractMetrics(), logger: SandboxHarness.logger)
         }
         let error = #expect(throws: ExtractError.self) {
             _ = try ClinikoSource(
-                configuration: .init(apiKey: "abc-au2", http: settings), httpClient: .shared,
+                configuration: .init(apiKey: "abc-au2", http: settings), httpClient: .sharedForExtract,
                 metrics: ExtractMetrics(), logger: SandboxHarness.logger)
         }
         #expect(error?.code == .invalidConfiguration)

@@ -14,7 +14,7 @@ struct SandboxHarness: Sendable {
 
     let endpoints: SandboxEndpoints
     var organization: SimulatedOrganization { endpoints.organizations[0] }
-    var http: HTTPClient { HTTPClient.shared }
+    var http: HTTPClient { HTTPClient.sharedForExtract }
 
     /// Starts a sandbox with one small organization and runs `body`.
     static func with<Result: Sendable>(
@@ -31,15 +31,18 @@ struct SandboxHarness: Sendable {
         }
     }
 
-    static func httpSettings(maxAttempts: Int = 6) -> HTTPSettings {
+    static func httpSettings(maxAttempts: Int = 6, timeoutSeconds: Int = 10, maxBodyMebibytes: Int = 32)
+        -> HTTPSettings
+    {
         HTTPSettings(
-            contactEmail: "dev@routiq.example", timeoutSeconds: 10, maxAttempts: maxAttempts,
-            initialBackoffMilliseconds: 5, maxBackoffMilliseconds: 50, maxConcurrentRequests: 4)
+            contactEmail: "dev@routiq.example", timeoutSeconds: timeoutSeconds, maxAttempts: maxAttempts,
+            initialBackoffMilliseconds: 5, maxBackoffMilliseconds: 50, maxConcurrentRequests: 4,
+            maxBodyMebibytes: maxBodyMebibytes)
     }
 
     func cliniko(
         apiKey: String? = nil, shard: String? = nil, requestsPerMinute: Int = 1_000_000, perPage: Int = 100,
-        budget: RequestBudget? = nil, metrics: ExtractMetrics = ExtractMetrics()
+        budget: RequestBudget? = nil, metrics: ExtractMetrics = ExtractMetrics(), http: HTTPSettings = httpSettings()
     ) throws -> ClinikoSource {
         let base = endpoints.clinikoBaseURLTemplate.replacingOccurrences(
             of: "{shard}", with: shard ?? organization.clinikoShard)
@@ -49,9 +52,9 @@ struct SandboxHarness: Sendable {
             perPage: perPage)
         return try ClinikoSource(
             configuration: .init(
-                apiKey: apiKey ?? organization.clinikoAPIKey, settings: settings, http: Self.httpSettings(),
+                apiKey: apiKey ?? organization.clinikoAPIKey, settings: settings, http: http,
                 organizationID: organization.id, options: ExtractOptions(budget: budget, jitterSeed: 1)),
-            httpClient: http, metrics: metrics, logger: Self.logger)
+            httpClient: self.http, metrics: metrics, logger: Self.logger)
     }
 
     func chatwoot(token: String? = nil, metrics: ExtractMetrics = ExtractMetrics(), keepContent: Bool = false) throws

@@ -73,6 +73,10 @@ struct CommandLineTests {
             ["vault", "rotate", "--new-key-file", "b.key", "--new-key-from-env", "NEW"],
             ["vault", "rotate", "--key", "c2VjcmV0"],
             ["quarantine", "list", "--limit", "0"],
+            [
+                "orgs", "set-credential", "org_ok", "chatwoot", "--base-url", "http://chat.example.com", "--account-id",
+                "3",
+            ],
             ["quarantine", "list", "--org", "org-bad"],
             ["run", "p.yml", "--concurrency", "0"],
         ])

@@ -62,7 +62,7 @@ struct HostileRunTests {
                     "patients": [
                         "`date_of_birth` is not a calendar date (month 2 has no day 30)",
                         "`first_name` contains a NUL character",
-                        "`source_updated_at` is a timestamp outside years 0001–9999",
+                        "invalid timestamp in `updated_at`",
                         "`email` is longer than 1024 bytes (2012)",
                     ],
                 ]

@@ -88,7 +88,7 @@ struct PipelineFileTests {
         #expect(cliniko.common.requestsPerMinute == 200)
         #expect(cliniko.perPage == 100)
         #expect(cliniko.overlapMinutes == 5)
-        #expect(definition.stages[1].settings == .load(LoadSettings(database: nil, maxRejects: .percent(10))))
+        #expect(definition.stages[1].settings == .load(LoadSettings(maxRejects: .percent(10))))
         #expect(definition.stages[2].settings == .scoreActivity(ScoreActivitySettings()))
         #expect(
             definition.stages[3].settings
@@ -113,7 +113,6 @@ struct PipelineFileTests {
                 mode: ${MODE}
                 per_page: ${PER_PAGE:-50}
               - load: postgres
-                database: ${DATABASE_URL:-}
             """
         let environment = ["FIRST_ORG": "org_first", "MODE": "full"]
         let result = PipelineFileParser(configuration: .init(environment: environment)).parse(text: text, file: "i.yml")
@@ -126,7 +125,6 @@ struct PipelineFileTests {
         }
         #expect(cliniko.common.mode == .full)
         #expect(cliniko.perPage == 50)
-        #expect(definition.load?.database == nil)
     }
 
     @Test("a Cliniko base_url may name the key's shard as {shard}")

@@ -77,6 +77,25 @@ struct FaultInjectionTests {
         }
     }
 
+    @Test("Trickle: the whole body arrives, one byte at a time")
+    func trickle() async throws {
+        let spec = try FaultSpec(parsing: "trickle:@2:10")
+        #expect(spec.rules.first?.kind == .trickle && spec.rules.first?.delayMilliseconds == 10)
+        try await SandboxHarness.with(faults: spec) { sandbox in
+            // A small body (a 404's), so a loaded machine stays well within the test client's 15 s per response.
+            let intact = try await sandbox.cliniko("/patients/1")
+            let clock = ContinuousClock()
+            var reply: SandboxHarness.Reply?
+            let elapsed = try await clock.measure { reply = try await sandbox.cliniko("/patients/1") }
+            #expect(intact.status == 404)
+            #expect(reply?.status == 404)
+            #expect(reply?.body == intact.body)
+            #expect(elapsed >= .milliseconds(10 * (intact.body.count - 1)))
+            let log = try await sandbox.request("/_sandbox/faults").object()["injected"] as? [[String: Any]] ?? []
+            #expect(log.count == 1 && log.first?["kind"] as? String == "trickle")
+        }
+    }
+
     @Test("A record repeated across two pages")
     func duplicate() async throws {
         try await SandboxHarness.with(faults: try FaultSpec(parsing: "duplicate:@2")) { sandbox in

@@ -36,7 +36,8 @@ public struct ChatwootSource: Sendable {
     ///   - httpClient: The run's HTTP client; the source never shuts it down.
     ///   - metrics: Where requests, retries, waits and records are counted.
     ///   - logger: The logger; the source logs at debug and trace only, never secrets or record values.
-    /// - Throws: ``ExtractError`` with ``ExtractError/Code/invalidConfiguration`` for a missing token or e-mail.
+    /// - Throws: ``ExtractError`` with ``ExtractError/Code/invalidConfiguration`` for a missing token or e-mail, or a
+    ///   base URL (the pipeline's or the stored credential's) that is not `https` (plain `http` only to loopback).
     public init(
         configuration: Configuration, httpClient: HTTPClient, metrics: ExtractMetrics, logger: Logger
     ) throws(ExtractError) {
@@ -51,6 +52,7 @@ public struct ChatwootSource: Sendable {
             organizationID: configuration.organizationID)
         self.configuration = configuration
         let base = configuration.settings.common.baseURL ?? "https://app.chatwoot.com"
+        try BaseURLRule.check(base, source: .chatwoot, organizationID: configuration.organizationID)
         accountURL = URLQuery.url(base, "/api/v1/accounts/\(configuration.accountID)", [])
         var logger = logger
         logger[metadataKey: "routiq.source"] = "chatwoot"

@@ -29,7 +29,8 @@ public struct ClerkSource: Sendable {
     ///   - httpClient: The run's HTTP client; the source never shuts it down.
     ///   - metrics: Where requests, retries, waits and records are counted.
     ///   - logger: The logger; the source logs at debug and trace only, never secrets or record values.
-    /// - Throws: ``ExtractError`` with ``ExtractError/Code/invalidConfiguration`` for a missing key or e-mail.
+    /// - Throws: ``ExtractError`` with ``ExtractError/Code/invalidConfiguration`` for a missing key or e-mail, or a
+    ///   base URL that is not `https` (plain `http` only to a loopback host).
     public init(
         configuration: Configuration, httpClient: HTTPClient, metrics: ExtractMetrics, logger: Logger
     ) throws(ExtractError) {
@@ -43,6 +44,7 @@ public struct ClerkSource: Sendable {
             organizationID: configuration.organizationID)
         self.configuration = configuration
         baseURL = configuration.settings.common.baseURL ?? "https://api.clerk.com/v1"
+        try BaseURLRule.check(baseURL, source: .clerk, organizationID: configuration.organizationID)
         var logger = logger
         logger[metadataKey: "routiq.source"] = "clerk"
         if let organizationID = configuration.organizationID { logger[metadataKey: "routiq.org"] = "\(organizationID)" }

@@ -35,8 +35,8 @@ public struct ClinikoSource: Sendable {
     ///   - httpClient: The run's HTTP client; the source never shuts it down.
     ///   - metrics: Where requests, retries, waits and records are counted.
     ///   - logger: The logger; the source logs at debug and trace only, never secrets or record values.
-    /// - Throws: ``ExtractError`` with code ``ExtractError/Code/invalidConfiguration`` for a malformed key or a
-    ///   missing contact e-mail.
+    /// - Throws: ``ExtractError`` with code ``ExtractError/Code/invalidConfiguration`` for a malformed key, a
+    ///   missing contact e-mail, or a base URL that is not `https` (plain `http` only to a loopback host).
     public init(
         configuration: Configuration, httpClient: HTTPClient, metrics: ExtractMetrics, logger: Logger
     ) throws(ExtractError) {
@@ -54,6 +54,7 @@ public struct ClinikoSource: Sendable {
         baseURL =
             configuration.settings.common.baseURL?.replacingOccurrences(of: "{shard}", with: apiKey.shard)
             ?? apiKey.defaultBaseURL
+        try BaseURLRule.check(baseURL, source: .cliniko, organizationID: configuration.organizationID)
         var logger = logger
         logger[metadataKey: "routiq.source"] = "cliniko"
         if let organizationID = configuration.organizationID { logger[metadataKey: "routiq.org"] = "\(organizationID)" }

@@ -9,7 +9,7 @@ public struct ExtractError: Error, Sendable, CustomStringConvertible, CustomDebu
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         enum Base: String, Sendable, Hashable {
             case unauthorized, forbidden, notFound, clientError, rateLimitedTooLong, serverError, transport,
-                timeout, invalidResponse, invalidConfiguration
+                timeout, invalidResponse, invalidConfiguration, responseTooLarge, redirectRefused
         }
 
         let base: Base
@@ -28,13 +28,21 @@ public struct ExtractError: Error, Sendable, CustomStringConvertible, CustomDebu
         public static let serverError = Code(base: .serverError)
         /// Connection failures (refused, reset, TLS) after every attempt.
         public static let transport = Code(base: .transport)
-        /// The request timed out on every attempt.
+        /// The request timed out on every attempt: no complete response (connection, head and whole body) within
+        /// `http.timeout_seconds`.
         public static let timeout = Code(base: .timeout)
-        /// The body was not the JSON the fact sheet describes (truncated, wrong envelope, too large) after every
-        /// attempt, or a pagination link pointed at another host.
+        /// The body was not the JSON the fact sheet describes (truncated, wrong envelope) after every attempt, a
+        /// pagination link pointed at another host, or the status was unexpected (such as a 3xx other than a
+        /// redirect).
         public static let invalidResponse = Code(base: .invalidResponse)
         /// The source cannot start: a malformed API key, base URL or missing contact e-mail.
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
+        /// A response body was larger than `http.max_body_mib`; not retried (the next attempt would be as large).
+        public static let responseTooLarge = Code(base: .responseTooLarge)
+        /// The API answered with a redirect that is not followed: to another origin (scheme, host or port), from
+        /// `https` to `http`, without a usable `Location`, or one too many. Requests carry credentials, so they
+        /// never leave the API's origin.
+        public static let redirectRefused = Code(base: .redirectRefused)
 
         /// The code's name, e.g. `unauthorized`.
         public var description: String { base.rawValue }

@@ -6,27 +6,39 @@ import Pipeline
 
 /// Sends the GET requests of one source: waits for the credential's ``RequestBudget``, caps requests in flight,
 /// retries what is worth retrying with full-jitter backoff, honours 429 reset headers, reads the whole body inside
-/// the call (with a size cap) and counts everything in ``ExtractMetrics``.
+/// the call (with a size cap and a deadline) and counts everything in ``ExtractMetrics``.
 ///
 /// Retried: 5xx, timeouts, connection failures and resets, and 2xx bodies that are not the expected JSON
-/// (truncated). Never retried: 401, 403, 404, 422 and other 4xx. A 429 waits as the API says and does not use up
-/// an attempt, but too many 429s or a wait longer than ``Configuration/maxRateLimitWait`` gives up.
+/// (truncated). Never retried: 401, 403, 404, 422 and other 4xx, and bodies over the size cap. A 429 waits as the API
+/// says and does not use up an attempt, but too many 429s or a wait longer than
+/// ``Configuration/maxRateLimitWait`` gives up.
+///
+/// Each attempt has one deadline, ``Configuration/timeout`` from its start, covering the connection, the response
+/// head and the whole body: a server that trickles its body never holds a request longer. Cancelling the calling task
+/// ends the request at once.
+///
+/// Redirects are followed here, never by the `HTTPClient` (see ``AsyncHTTPClient/HTTPClient/Configuration/extract``),
+/// and only as ``RedirectPolicy`` allows: same origin, never `https` to `http`, at most
+/// ``Configuration/maxRedirects``.
 struct RESTClient: Sendable {
     struct Configuration: Sendable {
         var source: SourceKind
         var organizationID: String?
         /// Sent with every request (authorization, `User-Agent`, `Accept`).
         var headers: [(name: String, value: String)]
+        /// The deadline of one attempt: connection, response head and the whole body.
         var timeout: Duration
         var maxAttempts: Int
         var backoff: BackoffPolicy
         var maxConcurrentRequests: Int
-        /// The largest body read; larger bodies are an ``ExtractError/Code/invalidResponse``.
-        var maxBodyBytes: Int = 64 << 20
+        /// The largest body read; larger bodies are an ``ExtractError/Code/responseTooLarge``.
+        var maxBodyBytes: Int
         /// The longest single wait a 429 may ask for before we give up.
         var maxRateLimitWait: Duration = .seconds(15 * 60)
         /// How many 429s one request may receive before we give up.
         var maxRateLimitedResponses: Int = 30
+        /// How many same-origin redirects one request may follow.
+        var maxRedirects: Int = 5
         /// The likely cause of a 401, for the error message.
         var unauthorizedHint: String
         /// The seed of the backoff jitter.
@@ -45,9 +57,17 @@ struct RESTClient: Sendable {
                 initial: .milliseconds(max(1, http.initialBackoffMilliseconds)),
                 maximum: .milliseconds(max(1, http.maxBackoffMilliseconds)))
             maxConcurrentRequests = max(1, http.maxConcurrentRequests)
+            maxBodyBytes = min(max(1, http.maxBodyMebibytes), 1 << 20) << 20
             self.unauthorizedHint = unauthorizedHint
             self.jitterSeed = jitterSeed
         }
+    }
+
+    /// One complete response: status, the headers we read, and the whole body.
+    struct Exchange: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: [UInt8]
     }
 
     /// A response worth another attempt.
@@ -57,6 +77,20 @@ struct RESTClient: Sendable {
         var statusCode: Int?
         var underlying: (any Error)?
     }
+
+    /// The attempt's deadline passed before the whole response arrived.
+    struct DeadlineExceeded: Error {}
+
+    /// The body grew past ``Configuration/maxBodyBytes``.
+    private struct BodyTooLarge: Error {
+        var status: Int
+    }
+
+    /// The `HTTPClient` followed a redirect by itself (it was not created with `.extract`).
+    private struct RedirectFollowedByClient: Error {}
+
+    /// The response headers kept from each exchange.
+    private static let keptHeaders = ["x-ratelimit-reset", "retry-after", "location"]
 
     let httpClient: HTTPClient
     let configuration: Configuration
@@ -88,33 +122,64 @@ struct RESTClient: Sendable {
     ) async throws -> Value {
         var attempt = 0
         var rateLimited = 0
+        var redirects = 0
+        var currentURL = url
         while true {
             attempt += 1
             let failure: RetryableFailure
             do {
-                let (status, headers, body) = try await send(url, resource: resource, logger: logger)
-                switch status {
+                let exchange = try await send(currentURL, resource: resource, logger: logger)
+                switch exchange.status {
                 case 200..<300:
                     do {
-                        return try parse(body)
+                        return try parse(exchange.body)
                     } catch {
                         failure = RetryableFailure(
-                            kind: "invalid_body", code: .invalidResponse, statusCode: status, underlying: error)
+                            kind: "invalid_body", code: .invalidResponse, statusCode: exchange.status,
+                            underlying: error)
                     }
                 case 429:
                     rateLimited += 1
                     attempt -= 1
                     try await waitAfterRateLimit(
-                        headers: headers, count: rateLimited, resource: resource, attempts: attempt + 1, logger: logger)
+                        headers: exchange.headers, count: rateLimited, resource: resource, attempts: attempt + 1,
+                        logger: logger)
+                    continue
+                case let status where RedirectPolicy.redirectStatuses.contains(status):
+                    let decision = RedirectPolicy.decide(from: currentURL, location: exchange.headers["location"])
+                    guard case .follow(let next) = decision, redirects < configuration.maxRedirects else {
+                        metrics.recordError("redirect_refused")
+                        var reason = "more than \(configuration.maxRedirects) redirects"
+                        if case .refuse(let refusal) = decision { reason = refusal }
+                        throw makeError(
+                            .redirectRefused, resource, status: status, attempts: attempt, "refused \(reason)")
+                    }
+                    redirects += 1
+                    attempt -= 1
+                    currentURL = next
+                    logger.debug(
+                        "following a same-origin redirect",
+                        metadata: ["routiq.resource": "\(resource)", "routiq.status": "\(status)"])
                     continue
                 case 500..<600:
-                    failure = RetryableFailure(kind: "server_error", code: .serverError, statusCode: status)
+                    failure = RetryableFailure(kind: "server_error", code: .serverError, statusCode: exchange.status)
                 default:
-                    metrics.recordError("http_\(status)")
-                    throw clientError(status: status, resource: resource, attempts: attempt)
+                    metrics.recordError("http_\(exchange.status)")
+                    throw clientError(status: exchange.status, resource: resource, attempts: attempt)
                 }
             } catch let error as ExtractError {
                 throw error
+            } catch let tooLarge as BodyTooLarge {
+                metrics.recordError("body_too_large")
+                throw makeError(
+                    .responseTooLarge, resource, status: tooLarge.status, attempts: attempt,
+                    "the response body is larger than \(configuration.maxBodyBytes >> 20) MiB (http.max_body_mib)")
+            } catch is RedirectFollowedByClient {
+                metrics.recordError("redirect_refused")
+                throw makeError(
+                    .redirectRefused, resource, status: nil, attempts: attempt,
+                    "the HTTP client followed a redirect by itself; give the source a client made with "
+                        + "HTTPClient.Configuration.extract (such as HTTPClient.sharedForExtract)")
             } catch {
                 if Task.isCancelled || error is CancellationError { throw CancellationError() }
                 failure = Self.classify(error)
@@ -143,45 +208,75 @@ struct RESTClient: Sendable {
         }
     }
 
-    private func send(
-        _ url: String, resource: String, logger: Logger
-    ) async throws -> (status: Int, headers: [String: String], body: [UInt8]) {
+    /// One attempt: waits for the budget and a permit, then runs the exchange against its deadline.
+    private func send(_ url: String, resource: String, logger: Logger) async throws -> Exchange {
         if let budget {
             let waited = try await budget.acquire()
             if waited > .zero { metrics.update { $0.budgetWaitMilliseconds += waited.milliseconds } }
         }
         return try await limiter.withPermit {
-            var request = HTTPClientRequest(url: url)
-            request.method = .GET
-            for header in configuration.headers { request.headers.add(name: header.name, value: header.value) }
             metrics.update { $0.requests += 1 }
-            let timeout = TimeAmount.nanoseconds(
-                Int64(configuration.timeout.components.seconds) * 1_000_000_000
-                    + configuration.timeout.components.attoseconds / 1_000_000_000)
-            let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
-            let buffer: ByteBuffer
-            do {
-                buffer = try await response.body.collect(upTo: configuration.maxBodyBytes)
-            } catch is NIOTooManyBytesError {
-                throw ExtractError(
-                    code: .invalidResponse, source: configuration.source, resource: resource,
-                    organizationID: configuration.organizationID, statusCode: Int(response.status.code), attempts: 1,
-                    message: "response body larger than \(configuration.maxBodyBytes) bytes")
+            let exchange = try await withDeadline(ContinuousClock.now + configuration.timeout) {
+                try await perform(url, deadline: .now() + TimeAmount(configuration.timeout), logger: logger)
             }
-            let body = Array(buffer.readableBytesView)
-            metrics.update { $0.bytes += body.count }
-            var headers: [String: String] = [:]
-            for name in ["x-ratelimit-reset", "retry-after"] {
-                if let value = response.headers.first(name: name) { headers[name] = value }
-            }
+            metrics.update { $0.bytes += exchange.body.count }
             logger.trace(
                 "response",
                 metadata: [
-                    "routiq.resource": "\(resource)", "routiq.status": "\(response.status.code)",
-                    "routiq.bytes": "\(body.count)",
+                    "routiq.resource": "\(resource)", "routiq.status": "\(exchange.status)",
+                    "routiq.bytes": "\(exchange.body.count)",
                 ])
-            return (Int(response.status.code), headers, body)
+            return exchange
         }
+    }
+
+    /// Runs `operation` until `deadline`, then cancels it and throws ``DeadlineExceeded``.
+    ///
+    /// AsyncHTTPClient's own deadline stops applying once the response head arrived; racing the whole exchange
+    /// against a sleep in a task group bounds the body too. Cancelling the body's read makes AsyncHTTPClient close the
+    /// connection, so the operation ends promptly.
+    private func withDeadline(
+        _ deadline: ContinuousClock.Instant, _ operation: @escaping @Sendable () async throws -> Exchange
+    ) async throws -> Exchange {
+        try await withThrowingTaskGroup(of: Exchange?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard case .some(.some(let exchange)) = try await group.next() else { throw DeadlineExceeded() }
+            return exchange
+        }
+    }
+
+    /// Sends the request and reads the whole body (up to the cap).
+    private func perform(_ url: String, deadline: NIODeadline, logger: Logger) async throws -> Exchange {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        for header in configuration.headers { request.headers.add(name: header.name, value: header.value) }
+        let response = try await httpClient.execute(request, deadline: deadline, logger: logger)
+        guard response.history.count <= 1 else { throw RedirectFollowedByClient() }
+        let status = Int(response.status.code)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: configuration.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw BodyTooLarge(status: status)
+        }
+        var headers: [String: String] = [:]
+        for name in Self.keptHeaders {
+            if let value = response.headers.first(name: name) { headers[name] = value }
+        }
+        return Exchange(status: status, headers: headers, body: Array(buffer.readableBytesView))
+    }
+
+    private func makeError(
+        _ code: ExtractError.Code, _ resource: String, status: Int?, attempts: Int, _ message: String
+    ) -> ExtractError {
+        ExtractError(
+            code: code, source: configuration.source, resource: resource,
+            organizationID: configuration.organizationID, statusCode: status, attempts: attempts, message: message)
     }
 
     private func waitAfterRateLimit(
@@ -189,24 +284,31 @@ struct RESTClient: Sendable {
     ) async throws {
         metrics.update { $0.rateLimitedResponses += 1 }
         metrics.recordError("rate_limited")
-        let asked = RateLimitHeaders.delay(
-            rateLimitReset: headers["x-ratelimit-reset"], retryAfter: headers["retry-after"], now: Date())
-        let delay =
-            asked ?? configuration.backoff.delay(forRetry: min(count, 20), fraction: 0.5 + jitter.nextFraction() / 2)
-        guard count <= configuration.maxRateLimitedResponses, delay <= configuration.maxRateLimitWait else {
-            throw ExtractError(
-                code: .rateLimitedTooLong, source: configuration.source, resource: resource,
-                organizationID: configuration.organizationID, statusCode: 429, attempts: attempts,
-                message: count > configuration.maxRateLimitedResponses
-                    ? "still rate limited after \(count - 1) waits"
-                    : "the API asked to wait \(delay.milliseconds / 1000) s, longer than the allowed "
-                        + "\(configuration.maxRateLimitWait.milliseconds / 1000) s")
+        let asked = RateLimitHeaders.wait(
+            rateLimitReset: headers["x-ratelimit-reset"], retryAfter: headers["retry-after"], now: Date(),
+            maximum: configuration.maxRateLimitWait)
+        let delay: Duration
+        switch asked {
+        case .longerThanAllowed:
+            throw makeError(
+                .rateLimitedTooLong, resource, status: 429, attempts: attempts,
+                "the API asked to wait longer than the allowed \(configuration.maxRateLimitWait.milliseconds / 1000) s")
+        case .delay(let wait):
+            delay = wait
+        case .unspecified:
+            delay = configuration.backoff.delay(
+                forRetry: min(count, 20), fraction: 0.5 + jitter.nextFraction() / 2)
+        }
+        guard count <= configuration.maxRateLimitedResponses else {
+            throw makeError(
+                .rateLimitedTooLong, resource, status: 429, attempts: attempts,
+                "still rate limited after \(count - 1) waits")
         }
         logger.debug(
             "rate limited; waiting",
             metadata: [
                 "routiq.resource": "\(resource)", "routiq.wait_ms": "\(delay.milliseconds)",
-                "routiq.from_header": "\(asked != nil)",
+                "routiq.from_header": "\(asked != .unspecified)",
             ])
         budget?.pause(for: delay)
         metrics.update {
@@ -232,6 +334,9 @@ struct RESTClient: Sendable {
     }
 
     private static func classify(_ error: any Error) -> RetryableFailure {
+        if error is DeadlineExceeded {
+            return RetryableFailure(kind: "timeout", code: .timeout, underlying: error)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,

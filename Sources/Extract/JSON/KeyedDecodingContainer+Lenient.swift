@@ -92,21 +92,31 @@ extension KeyedDecodingContainer {
         return date
     }
 
-    /// An optional unix-seconds timestamp; null, `""` and (when `zeroIsAbsent`) `0` are absent.
+    /// An optional unix-seconds timestamp; null, `""` and (when `zeroIsAbsent`) `0` are absent. Seconds outside the
+    /// years 1 to 9999 (``Timestamp/plausibleSeconds``) are invalid.
     func decodeUnixSecondsIfPresent(forKey key: Key, zeroIsAbsent: Bool = true) throws -> Date? {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        if let seconds = try? decode(Int64.self, forKey: key) {
-            return seconds == 0 && zeroIsAbsent ? nil : Date(timeIntervalSince1970: TimeInterval(seconds))
-        }
-        if let seconds = try? decode(Double.self, forKey: key) {
-            return seconds == 0 && zeroIsAbsent ? nil : Date(timeIntervalSince1970: seconds)
-        }
-        if let text = try? decode(String.self, forKey: key) {
+        var seconds: Double?
+        if let integer = try? decode(Int64.self, forKey: key) {
+            seconds = TimeInterval(integer)
+        } else if let number = try? decode(Double.self, forKey: key) {
+            seconds = number
+        } else if let text = try? decode(String.self, forKey: key) {
             if text.isEmpty { return nil }
-            if let seconds = Int64(text) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
+            if let integer = Int64(text) {
+                guard Timestamp.plausibleSeconds.contains(TimeInterval(integer)) else { throw outOfRange(key) }
+                return Date(timeIntervalSince1970: TimeInterval(integer))
+            }
             if let date = Timestamp.parseISO8601(text) { return date }
         }
-        throw FieldError(reason: "invalid timestamp in `\(key.stringValue)`")
+        guard let seconds else { throw FieldError(reason: "invalid timestamp in `\(key.stringValue)`") }
+        if seconds == 0 && zeroIsAbsent { return nil }
+        guard Timestamp.plausibleSeconds.contains(seconds) else { throw outOfRange(key) }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    private func outOfRange(_ key: Key) -> FieldError {
+        FieldError(reason: "timestamp out of range in `\(key.stringValue)`")
     }
 
     /// A required unix-milliseconds timestamp (Clerk).
@@ -123,7 +133,9 @@ extension KeyedDecodingContainer {
         guard let milliseconds = try? decode(Int64.self, forKey: key) else {
             throw FieldError(reason: "invalid timestamp in `\(key.stringValue)`")
         }
-        return Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
+        let seconds = TimeInterval(milliseconds) / 1000
+        guard Timestamp.plausibleSeconds.contains(seconds) else { throw outOfRange(key) }
+        return Date(timeIntervalSince1970: seconds)
     }
 
     /// The id a Cliniko link object points at: `{"links": {"self": ".../patients/123"}}` gives `123`.

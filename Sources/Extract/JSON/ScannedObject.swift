@@ -70,13 +70,19 @@ struct ScannedObject {
         }
     }
 
-    /// Like `decodeUnixSeconds(forKey:)` for integer numbers (zero included); `.some(nil)` when absent.
+    /// Like `decodeUnixSeconds(forKey:)` for integer numbers (zero included); `.some(nil)` when absent, `nil` (leave
+    /// it to `init(from:)`) for anything else, including seconds outside ``Timestamp/plausibleSeconds``.
     func unixSeconds(_ key: StaticString) -> Date?? {
         switch value(key) {
-        case .none?: .some(nil)
+        case .none?:
+            return .some(nil)
         case .number(let text)?:
-            Self.isInteger(text) ? Int64(text).map { .some(Date(timeIntervalSince1970: TimeInterval($0))) } : nil
-        default: nil
+            guard Self.isInteger(text), let integer = Int64(text),
+                Timestamp.plausibleSeconds.contains(TimeInterval(integer))
+            else { return nil }
+            return .some(Date(timeIntervalSince1970: TimeInterval(integer)))
+        default:
+            return nil
         }
     }
 

@@ -1,10 +1,15 @@
 import Foundation
+import Pipeline
 
 /// Fast, locale-free conversions of the APIs' time formats.
 ///
 /// Cliniko sends ISO-8601 UTC (`2024-04-02T14:45:00Z`, no fractions; offsets and fractions are accepted anyway),
 /// Chatwoot unix seconds, Clerk unix milliseconds.
 enum Timestamp {
+    /// The instants a record may carry (``Instant/plausibleSeconds``): anything else from an API is an invalid field
+    /// (quarantined), never a date that traps or that PostgreSQL refuses later.
+    static let plausibleSeconds = Instant.plausibleSeconds
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; `nil` for anything else (including `""`).
     static func parseISO8601(_ text: String) -> Date? {
         var utf8 = Array(text.utf8)[...]
@@ -48,7 +53,8 @@ enum Timestamp {
         } else {
             return nil
         }
-        guard utf8.isEmpty, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61,
+        guard utf8.isEmpty, year >= 1, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            second < 61,
             let date = makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
         return date.addingTimeInterval(fraction - Double(offset))

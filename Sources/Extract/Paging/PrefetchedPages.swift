@@ -59,9 +59,16 @@ public struct PrefetchedPages<Element: Sendable>: AsyncSequence {
         let creditor: AsyncStream<Void>.Continuation
 
         /// The next page, or `nil` after the last one.
+        ///
+        /// - Throws: The producer's error, or `CancellationError` when the consuming task was cancelled: the stream
+        ///   ends quietly on cancellation, and a normal end must keep meaning "every page arrived".
         public mutating func next() async throws -> Element? {
             let element = try await base.next()
-            if element != nil { creditor.yield() }
+            guard element != nil else {
+                try Task.checkCancellation()
+                return nil
+            }
+            creditor.yield()
             return element
         }
     }

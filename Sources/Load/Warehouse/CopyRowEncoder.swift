@@ -1,4 +1,5 @@
 public import Foundation
+import Pipeline
 public import PostgresNIO
 
 #if canImport(Glibc)
@@ -44,10 +45,10 @@ public struct CopyRowEncoder: Sendable {
     private var violation: ColumnViolation?
     private var extraHash = Self.offsetBasis
 
-    /// The earliest instant a `timestamptz` field may hold: 0001-01-01T00:00:00Z.
-    public static let earliestTimestamp = Date(timeIntervalSince1970: -62_135_596_800)
+    /// The earliest instant a `timestamptz` field may hold: 0001-01-01T00:00:00Z (``Instant/plausibleSeconds``).
+    public static let earliestTimestamp = Date(timeIntervalSince1970: Instant.plausibleSeconds.lowerBound)
     /// The first instant past what a `timestamptz` field may hold: 10000-01-01T00:00:00Z.
-    public static let timestampLimit = Date(timeIntervalSince1970: 253_402_300_800)
+    public static let timestampLimit = Date(timeIntervalSince1970: Instant.plausibleSeconds.upperBound)
 
     /// Creates an encoder that checks only what holds for every column (no NUL in text, timestamps in years
     /// 1–9999).

@@ -44,46 +44,50 @@ struct MappingSection {
         return entry
     }
 
-    func string(_ key: String) -> (value: String, location: SourceLocation)? {
+    /// A text value and how it was written, or `nil` when the key is absent or null.
+    func string(_ key: String) -> ScalarText? {
         guard let entry = entry(key), !PipelineNodeReader.isNull(entry.value) else { return nil }
-        guard let text = reader.text(of: entry.value, key: key) else { return nil }
-        return (text, reader.location(of: entry.value))
+        return reader.scalarText(of: entry.value, subject: "'\(key)'")
     }
 
     /// An optional text value; empty after interpolation counts as absent.
     func optionalString(_ key: String) -> String? {
-        guard let (text, _) = string(key), !text.isEmpty else { return nil }
-        return text
+        guard let scalar = string(key), !scalar.value.isEmpty else { return nil }
+        return scalar.value
     }
 
     func integer(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
-        guard let (text, location) = string(key) else {
+        guard let scalar = string(key) else {
             if let entry = entry(key), PipelineNodeReader.isNull(entry.value) {
                 reader.error(reader.location(of: entry.value), "'\(key)' must be an integer, got nothing")
             }
             return defaultValue
         }
-        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
-            reader.error(location, "'\(key)' must be an integer, got '\(text)'")
+        guard let value = Int(scalar.value.replacingOccurrences(of: "_", with: "")) else {
+            reader.error(scalar.location, "'\(key)' must be an integer, got \(scalar.quoted)")
             return defaultValue
         }
         guard range.contains(value) else {
-            reader.error(location, "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+            reader.error(
+                scalar.location,
+                "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got "
+                    + (scalar.isInterpolated ? scalar.quoted : scalar.written))
             return defaultValue
         }
         return value
     }
 
     func number(_ key: String, default defaultValue: Double, range: ClosedRange<Double>) -> Double {
-        guard let (text, location) = string(key) else { return defaultValue }
-        guard let value = Double(text), value.isFinite else {
-            reader.error(location, "'\(key)' must be a number, got '\(text)'")
+        guard let scalar = string(key) else { return defaultValue }
+        guard let value = Double(scalar.value), value.isFinite else {
+            reader.error(scalar.location, "'\(key)' must be a number, got \(scalar.quoted)")
             return defaultValue
         }
         guard range.contains(value) else {
             reader.error(
-                location,
-                "'\(key)' must be between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound)), got \(text)"
+                scalar.location,
+                "'\(key)' must be between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound)), got "
+                    + (scalar.isInterpolated ? scalar.quoted : scalar.written)
             )
             return defaultValue
         }
@@ -91,31 +95,31 @@ struct MappingSection {
     }
 
     func boolean(_ key: String, default defaultValue: Bool) -> Bool {
-        guard let (text, location) = string(key) else { return defaultValue }
-        switch text.lowercased() {
+        guard let scalar = string(key) else { return defaultValue }
+        switch scalar.value.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            reader.error(location, "'\(key)' must be true or false, got '\(text)'")
+            reader.error(scalar.location, "'\(key)' must be true or false, got \(scalar.quoted)")
             return defaultValue
         }
     }
 
     func choice<Value: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: Value) -> Value
     where Value.RawValue == String {
-        guard let (text, location) = string(key) else { return defaultValue }
-        if let value = Value(rawValue: text) { return value }
+        guard let scalar = string(key) else { return defaultValue }
+        if let value = Value(rawValue: scalar.value) { return value }
         let options = Value.allCases.map(\.rawValue)
         reader.error(
-            location,
-            "'\(key)' must be one of \(options.joined(separator: ", ")), got '\(text)'"
-                + Suggestion.hint(for: text, in: options)
+            scalar.location,
+            "'\(key)' must be one of \(options.joined(separator: ", ")), got \(scalar.quoted)"
+                + Suggestion.hint(for: scalar.value, in: options)
         )
         return defaultValue
     }
 
     /// A list of text values; a single scalar is not accepted (write `[a]`).
-    func list(_ key: String) -> [(value: String, location: SourceLocation)]? {
+    func list(_ key: String) -> [ScalarText]? {
         guard let entry = entry(key) else { return nil }
         guard case .sequence(let sequence) = entry.value else {
             reader.error(
@@ -123,12 +127,7 @@ struct MappingSection {
                 "'\(key)' must be a list, got \(PipelineNodeReader.describe(entry.value))")
             return nil
         }
-        var items: [(String, SourceLocation)] = []
-        for item in sequence {
-            guard let text = reader.text(of: item, subject: "each item of '\(key)'") else { continue }
-            items.append((text, reader.location(of: item)))
-        }
-        return items
+        return sequence.compactMap { reader.scalarText(of: $0, subject: "each item of '\(key)'") }
     }
 
     private static func format(_ value: Double) -> String {

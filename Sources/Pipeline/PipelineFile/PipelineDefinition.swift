@@ -78,7 +78,7 @@ public struct HTTPSettings: Sendable, Hashable {
     /// The contact e-mail sent in the `User-Agent` header (Cliniko requires one). Required when the pipeline
     /// extracts anything.
     public var contactEmail: String?
-    /// Per-request timeout in seconds; 30 by default.
+    /// The whole-request deadline in seconds (connecting, the response head and the complete body); 30 by default.
     public var timeoutSeconds: Int
     /// Attempts per request including the first; 6 by default.
     public var maxAttempts: Int
@@ -88,6 +88,12 @@ public struct HTTPSettings: Sendable, Hashable {
     public var maxBackoffMilliseconds: Int
     /// Requests in flight at once per organization and source; 4 by default.
     public var maxConcurrentRequests: Int
+    /// The largest response body read, in MiB (1,048,576 bytes); 32 by default. A larger body fails the request
+    /// without a retry.
+    public var maxBodyMebibytes: Int
+
+    /// The default of ``maxBodyMebibytes``: 32 MiB, several times the largest page any of the three APIs sends.
+    public static let defaultMaxBodyMebibytes = 32
 
     /// Creates HTTP settings with the documented defaults.
     public init(
@@ -96,7 +102,8 @@ public struct HTTPSettings: Sendable, Hashable {
         maxAttempts: Int = 6,
         initialBackoffMilliseconds: Int = 250,
         maxBackoffMilliseconds: Int = 30_000,
-        maxConcurrentRequests: Int = 4
+        maxConcurrentRequests: Int = 4,
+        maxBodyMebibytes: Int = HTTPSettings.defaultMaxBodyMebibytes
     ) {
         self.contactEmail = contactEmail
         self.timeoutSeconds = timeoutSeconds
@@ -104,6 +111,7 @@ public struct HTTPSettings: Sendable, Hashable {
         self.initialBackoffMilliseconds = initialBackoffMilliseconds
         self.maxBackoffMilliseconds = maxBackoffMilliseconds
         self.maxConcurrentRequests = maxConcurrentRequests
+        self.maxBodyMebibytes = maxBodyMebibytes
     }
 }
 

@@ -7,6 +7,10 @@ import Yams
 /// column of the offending key or value. It checks unknown keys (with "did you mean" suggestions), types, ranges,
 /// environment interpolation, organization ids, cron expressions, time zones and the order of stages.
 ///
+/// Secret environment variables are never interpolated (see ``Configuration/secretVariables``), `base_url` must be
+/// `https` except to a loopback host, and diagnostics quote values only as written in the file (`${NAME}`), never
+/// what a variable expanded to.
+///
 /// ```swift
 /// let parser = PipelineFileParser(configuration: .init(environment: ProcessInfo.processInfo.environment))
 /// let result = parser.parse(contentsOf: url)
@@ -15,15 +19,41 @@ import Yams
 public struct PipelineFileParser: Sendable {
     /// What the parser reads besides the file.
     public struct Configuration: Sendable {
+        /// The environment variable that lists further secret variables, separated by commas or spaces
+        /// (`ROUTIQ_SECRET_VARIABLES=CLINIKO_KEY_ORG_A,CHATWOOT_BOT`), so operators can add names without code.
+        public static let secretVariablesListName = "ROUTIQ_SECRET_VARIABLES"
+
         /// The variables `${VAR}` expands from.
         public var environment: [String: String]
 
+        /// Names of variables that hold secrets and must never be expanded into a pipeline file, besides the
+        /// built-in ones.
+        ///
+        /// Referencing a secret variable is an error at its position, whatever its value. Always refused:
+        /// `CREDENTIALS_ENCRYPTION_KEY`, `DATABASE_URL`, `PGPASSWORD`, `PGPASSFILE`; any name with a word part that is
+        /// or ends with `KEY`, `SECRET`, `TOKEN`, `PASSWORD`, `PASSWD`, `PASS` or `CREDENTIAL` (so `CLINIKO_API_KEY`
+        /// and `ClerkSecretKey` are refused; see `docs/pipelines.md`); the names listed in the environment's
+        /// ``secretVariablesListName``; and these. Callers add the names they know hold secrets, such as the
+        /// variables passed to `routiq orgs set-credential --from-env`.
+        public var secretVariables: Set<String>
+
         /// Creates a configuration.
         ///
-        /// - Parameter environment: The variables `${VAR}` expands from; the caller passes the process
-        ///   environment explicitly.
-        public init(environment: [String: String]) {
+        /// - Parameters:
+        ///   - environment: The variables `${VAR}` expands from; the caller passes the process environment
+        ///     explicitly.
+        ///   - secretVariables: Further names of variables that hold secrets. Empty by default.
+        public init(environment: [String: String], secretVariables: Set<String> = []) {
             self.environment = environment
+            self.secretVariables = secretVariables
+        }
+
+        /// Every secret name besides the built-in rule: ``secretVariables`` plus the environment's list.
+        var allSecretVariables: Set<String> {
+            let listed = environment[Self.secretVariablesListName, default: ""]
+                .split(whereSeparator: { $0 == "," || $0.isWhitespace })
+                .map(String.init)
+            return secretVariables.union(listed)
         }
     }
 
@@ -80,7 +110,9 @@ public struct PipelineFileParser: Sendable {
     /// - Returns: The definition or the diagnostics.
     public func parse(text: String, file: String) -> Result {
         let reader = PipelineNodeReader(
-            file: file, interpolator: EnvironmentInterpolator(environment: configuration.environment))
+            file: file,
+            interpolator: EnvironmentInterpolator(
+                environment: configuration.environment, secretVariables: configuration.allSecretVariables))
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

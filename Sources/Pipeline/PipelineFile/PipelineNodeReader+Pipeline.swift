@@ -22,11 +22,16 @@ extension PipelineNodeReader {
         let organizations = readOrganizations(top)
         let timeZoneSource = readTimeZoneSource(top)
         var schedule: String?
-        if let (text, location) = top.string("schedule") {
-            if let problem = CronExpression.problem(in: text) {
-                error(location, "'schedule' \(problem)")
+        if let scalar = top.string("schedule") {
+            if let problem = CronExpression.problem(in: scalar.value) {
+                // The problem quotes parts of the expression: only say it when nothing was expanded into it.
+                error(
+                    scalar.location,
+                    scalar.isInterpolated
+                        ? "'schedule' must be a cron expression with 5 fields (minute hour day-of-month month day-of-week), got \(scalar.quoted)"
+                        : "'schedule' \(problem)")
             } else {
-                schedule = text
+                schedule = scalar.value
             }
         }
         let http = readHTTP(top)
@@ -63,24 +68,29 @@ extension PipelineNodeReader {
 
     private func readVersion(_ top: MappingSection) -> Int {
         guard let entry = top.required("version", hint: " (write 'version: 1')") else { return 1 }
-        guard let text = text(of: entry.value, key: "version") else { return 1 }
-        guard let version = Int(text) else {
-            error(location(of: entry.value), "'version' must be an integer, got '\(text)'")
+        guard let scalar = scalarText(of: entry.value, subject: "'version'") else { return 1 }
+        guard let version = Int(scalar.value) else {
+            error(scalar.location, "'version' must be an integer, got \(scalar.quoted)")
             return 1
         }
         if version != 1 {
-            error(location(of: entry.value), "unsupported version \(version); this RoutIQ reads version 1")
+            error(
+                scalar.location,
+                "unsupported version \(scalar.isInterpolated ? scalar.quoted : scalar.written); this RoutIQ reads version 1"
+            )
         }
         return version
     }
 
     private func readName(_ top: MappingSection) -> String {
-        guard top.required("name") != nil, let (name, location) = top.string("name") else { return "" }
+        guard top.required("name") != nil, let scalar = top.string("name") else { return "" }
+        let name = scalar.value
         let allowed = name.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
         }
         if name.isEmpty || !allowed || name.count > 64 {
-            error(location, "'name' must be 1 to 64 lower-case letters, digits, '-' or '_', got '\(name)'")
+            error(
+                scalar.location, "'name' must be 1 to 64 lower-case letters, digits, '-' or '_', got \(scalar.quoted)")
         }
         return name
     }
@@ -89,22 +99,22 @@ extension PipelineNodeReader {
         guard let entry = top.entry("organizations") else { return .all }
         switch entry.value {
         case .scalar:
-            guard let text = text(of: entry.value, key: "organizations") else { return .all }
-            if text == "all" { return .all }
-            error(
-                location(of: entry.value), "'organizations' must be 'all' or a list of organization ids, got '\(text)'")
+            guard let scalar = scalarText(of: entry.value, subject: "'organizations'") else { return .all }
+            if scalar.value == "all" { return .all }
+            error(scalar.location, "'organizations' must be 'all' or a list of organization ids, got \(scalar.quoted)")
             return .all
         case .sequence:
             var ids: [OrganizationID] = []
-            for (text, location) in top.list("organizations") ?? [] {
-                guard let id = OrganizationID(text) else {
+            for item in top.list("organizations") ?? [] {
+                guard let id = OrganizationID(item.value) else {
                     error(
-                        location,
-                        "'\(text)' is not a well-formed organization id (expected \(OrganizationID.formatDescription))")
+                        item.location,
+                        "\(item.quoted) is not a well-formed organization id (expected \(OrganizationID.formatDescription))"
+                    )
                     continue
                 }
                 if ids.contains(id) {
-                    error(location, "organization '\(text)' is listed twice")
+                    error(item.location, "organization \(item.quoted) is listed twice")
                     continue
                 }
                 ids.append(id)
@@ -122,12 +132,13 @@ extension PipelineNodeReader {
     }
 
     private func readTimeZoneSource(_ top: MappingSection) -> PipelineDefinition.TimeZoneSource {
-        guard let (text, location) = top.string("timezone_from") else { return .organization }
+        guard let scalar = top.string("timezone_from") else { return .organization }
+        let text = scalar.value
         if text == "organization" { return .organization }
         if TimeZone(identifier: text) != nil, text.contains("/") || text == "UTC" { return .fixed(text) }
         error(
-            location,
-            "'timezone_from' must be 'organization' or a time zone such as 'Australia/Sydney', got '\(text)'"
+            scalar.location,
+            "'timezone_from' must be 'organization' or a time zone such as 'Australia/Sydney', got \(scalar.quoted)"
                 + Suggestion.hint(for: text, in: TimeZone.knownTimeZoneIdentifiers + ["organization"])
         )
         return .organization
@@ -141,14 +152,14 @@ extension PipelineNodeReader {
             reader: self, name: "'http'", location: location(of: entry.value), entries: entries)
         section.finish(allowed: [
             "contact_email", "timeout_seconds", "max_attempts", "initial_backoff_ms", "max_backoff_ms",
-            "max_concurrent_requests",
+            "max_concurrent_requests", "max_body_mib",
         ])
         var settings = HTTPSettings()
-        if let (email, location) = section.string("contact_email") {
-            if Self.isPlausibleEmail(email) {
-                settings.contactEmail = email
+        if let scalar = section.string("contact_email") {
+            if Self.isPlausibleEmail(scalar.value) {
+                settings.contactEmail = scalar.value
             } else {
-                error(location, "'contact_email' must be an e-mail address, got '\(email)'")
+                error(scalar.location, "'contact_email' must be an e-mail address, got \(scalar.quoted)")
             }
         }
         settings.timeoutSeconds = section.integer("timeout_seconds", default: 30, range: 1...600)
@@ -156,6 +167,8 @@ extension PipelineNodeReader {
         settings.initialBackoffMilliseconds = section.integer("initial_backoff_ms", default: 250, range: 1...60_000)
         settings.maxBackoffMilliseconds = section.integer("max_backoff_ms", default: 30_000, range: 1...600_000)
         settings.maxConcurrentRequests = section.integer("max_concurrent_requests", default: 4, range: 1...64)
+        settings.maxBodyMebibytes = section.integer(
+            "max_body_mib", default: HTTPSettings.defaultMaxBodyMebibytes, range: 1...1_024)
         if settings.initialBackoffMilliseconds > settings.maxBackoffMilliseconds,
             let entry = section.entry("initial_backoff_ms")
         {
@@ -176,13 +189,14 @@ extension PipelineNodeReader {
         settings.seed = section.integer("seed", default: 1, range: 0...Int(Int32.max))
         settings.organizations = section.integer("organizations", default: 3, range: 1...100)
         settings.patients = section.integer("patients", default: 2_000, range: 1...1_000_000)
-        if let (text, location) = section.string("now"), text != "start_of_day" {
-            if let instant = Instant.parse(text) {
+        if let scalar = section.string("now"), scalar.value != "start_of_day" {
+            if let instant = Instant.parse(scalar.value) {
                 settings.now = .instant(instant)
             } else {
                 error(
-                    location,
-                    "'now' must be 'start_of_day' or an ISO-8601 instant such as 2026-03-01T00:00:00Z, got '\(text)'")
+                    scalar.location,
+                    "'now' must be 'start_of_day' or an ISO-8601 instant such as 2026-03-01T00:00:00Z, got \(scalar.quoted)"
+                )
             }
         }
         return settings

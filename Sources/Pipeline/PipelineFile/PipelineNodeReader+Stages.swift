@@ -51,15 +51,14 @@ extension PipelineNodeReader {
             )
         }
         let entries = allEntries.filter { !StageKind.keys.contains($0.key) || $0.key == kindEntry.key }
-        guard let kindName = text(of: kindEntry.value, key: kindEntry.key) else { return nil }
-        let valueLocation = location(of: kindEntry.value)
+        guard let kindName = scalarText(of: kindEntry.value, subject: "'\(kindEntry.key)'") else { return nil }
         let settings: StageSettings?
         let defaultID: String
         switch kindEntry.key {
         case "extract":
             guard
                 let source = Self.lookup(
-                    SourceKind.self, kindName, what: "extract source", at: valueLocation, reader: self)
+                    SourceKind.self, kindName, what: "extract source", reader: self)
             else { return nil }
             defaultID = StageKind.extract(source).description
             let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
@@ -67,7 +66,7 @@ extension PipelineNodeReader {
         case "transform":
             guard
                 let transform = Self.lookup(
-                    TransformKind.self, kindName, what: "transform", at: valueLocation, reader: self)
+                    TransformKind.self, kindName, what: "transform", reader: self)
             else { return nil }
             defaultID = StageKind.transform(transform).description
             let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
@@ -75,7 +74,7 @@ extension PipelineNodeReader {
         case "load":
             guard
                 let target = Self.lookup(
-                    LoadTarget.self, kindName, what: "load target", at: valueLocation, reader: self)
+                    LoadTarget.self, kindName, what: "load target", reader: self)
             else { return nil }
             defaultID = StageKind.load(target).description
             let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
@@ -83,7 +82,7 @@ extension PipelineNodeReader {
         default:
             guard
                 let format = Self.lookup(
-                    ReportFormat.self, kindName, what: "report format", at: valueLocation, reader: self)
+                    ReportFormat.self, kindName, what: "report format", reader: self)
             else { return nil }
             defaultID = StageKind.report(format).description
             let section = stageSection(entries, id: explicitID(entries) ?? defaultID, location: location(of: node))
@@ -97,33 +96,34 @@ extension PipelineNodeReader {
 
     private static func lookup<Kind: RawRepresentable & CaseIterable>(
         _ type: Kind.Type,
-        _ name: String,
+        _ name: ScalarText,
         what: String,
-        at location: SourceLocation,
         reader: PipelineNodeReader
     ) -> Kind? where Kind.RawValue == String {
-        if let kind = Kind(rawValue: name) { return kind }
+        if let kind = Kind(rawValue: name.value) { return kind }
         let options = Kind.allCases.map(\.rawValue)
         reader.error(
-            location,
-            "unknown \(what) '\(name)' (expected one of \(options.joined(separator: ", ")))"
-                + Suggestion.hint(for: name, in: options)
+            name.location,
+            "unknown \(what) \(name.quoted) (expected one of \(options.joined(separator: ", ")))"
+                + Suggestion.hint(for: name.value, in: options)
         )
         return nil
     }
 
     private func explicitID(_ entries: [MappingEntry]) -> String? {
-        guard let entry = entries.first(where: { $0.key == "id" }), let text = text(of: entry.value, key: "id") else {
+        guard let entry = entries.first(where: { $0.key == "id" }),
+            let scalar = scalarText(of: entry.value, subject: "'id'")
+        else {
             return nil
         }
-        let allowed = text.unicodeScalars.allSatisfy {
+        let allowed = scalar.value.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "."
         }
-        if text.isEmpty || !allowed {
-            error(location(of: entry.value), "'id' must be lower-case letters, digits, '.', '-' or '_', got '\(text)'")
+        if scalar.value.isEmpty || !allowed {
+            error(scalar.location, "'id' must be lower-case letters, digits, '.', '-' or '_', got \(scalar.quoted)")
             return nil
         }
-        return text
+        return scalar.value
     }
 
     private func stageSection(_ entries: [MappingEntry], id: String, location: SourceLocation) -> MappingSection {
@@ -176,20 +176,20 @@ extension PipelineNodeReader {
     ) -> ExtractSettings {
         var resources: [String] = []
         if let items = section.list("resources") {
-            for (name, location) in items {
-                guard known.contains(name) else {
+            for item in items {
+                guard known.contains(item.value) else {
                     error(
-                        location,
-                        "unknown \(source.rawValue) resource '\(name)' (expected one of \(known.joined(separator: ", ")))"
-                            + Suggestion.hint(for: name, in: known)
+                        item.location,
+                        "unknown \(source.rawValue) resource \(item.quoted) (expected one of \(known.joined(separator: ", ")))"
+                            + Suggestion.hint(for: item.value, in: known)
                     )
                     continue
                 }
-                if resources.contains(name) {
-                    error(location, "resource '\(name)' is listed twice")
+                if resources.contains(item.value) {
+                    error(item.location, "resource \(item.quoted) is listed twice")
                     continue
                 }
-                resources.append(name)
+                resources.append(item.value)
             }
             if items.isEmpty, let entry = section.entry("resources") {
                 error(location(of: entry.value), "'resources' must list at least one resource (or be left out for all)")
@@ -198,15 +198,16 @@ extension PipelineNodeReader {
             resources = known
         }
         var baseURL: String?
-        if let (text, location) = section.string("base_url"), !text.isEmpty {
+        if let scalar = section.string("base_url"), !scalar.value.isEmpty {
             // A Cliniko base URL may name the key's shard as `{shard}` (one URL for organizations on several shards).
+            let text = scalar.value
             let checked = source == .cliniko ? text.replacingOccurrences(of: "{shard}", with: "au1") : text
-            if let url = URL(string: checked), let scheme = url.scheme, ["http", "https"].contains(scheme),
-                url.host != nil
-            {
-                baseURL = text
+            if let problem = BaseURLRule.problem(with: checked) {
+                // A URL with `user:password@` is not quoted: the file itself holds a credential there.
+                let got = problem == .userInfo ? "" : ", got \(scalar.quoted)"
+                error(scalar.location, "'base_url' \(problem.requirement)\(got)")
             } else {
-                error(location, "'base_url' must be an http:// or https:// URL, got '\(text)'")
+                baseURL = text
             }
         }
         return ExtractSettings(
@@ -224,13 +225,15 @@ extension PipelineNodeReader {
         case .normalizePhones:
             section.finish(allowed: ["transform", "id", "default_region"])
             var region = NormalizePhonesSettings.Region.organization
-            if let (text, location) = section.string("default_region"), text != "organization" {
+            if let scalar = section.string("default_region"), scalar.value != "organization" {
+                let text = scalar.value
                 if text.count == 2, text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) {
                     region = .fixed(text)
                 } else {
                     error(
-                        location,
-                        "'default_region' must be 'organization' or a two-letter region code such as AU, got '\(text)'")
+                        scalar.location,
+                        "'default_region' must be 'organization' or a two-letter region code such as AU, got \(scalar.quoted)"
+                    )
                 }
             }
             return .normalizePhones(NormalizePhonesSettings(defaultRegion: region))
@@ -239,17 +242,17 @@ extension PipelineNodeReader {
             var methods: [MatchContactsSettings.Method] = []
             if let items = section.list("by") {
                 let options = MatchContactsSettings.Method.allCases.map(\.rawValue)
-                for (name, location) in items {
-                    guard let method = MatchContactsSettings.Method(rawValue: name) else {
+                for item in items {
+                    guard let method = MatchContactsSettings.Method(rawValue: item.value) else {
                         error(
-                            location,
-                            "unknown match method '\(name)' (expected one of \(options.joined(separator: ", ")))"
-                                + Suggestion.hint(for: name, in: options)
+                            item.location,
+                            "unknown match method \(item.quoted) (expected one of \(options.joined(separator: ", ")))"
+                                + Suggestion.hint(for: item.value, in: options)
                         )
                         continue
                     }
                     if methods.contains(method) {
-                        error(location, "match method '\(name)' is listed twice")
+                        error(item.location, "match method \(item.quoted) is listed twice")
                         continue
                     }
                     methods.append(method)
@@ -302,38 +305,25 @@ extension PipelineNodeReader {
     private func readLoad(_ section: MappingSection) -> StageSettings {
         section.finish(allowed: ["load", "id", "database", "max_rejects"])
         var settings = LoadSettings()
-        if let entry = section.entry("database"), case .scalar(let scalar) = entry.value,
-            Self.containsLiteralPassword(scalar.string)
-        {
+        if let entry = section.entry("database") {
+            // Never read: the key's value (which may hold a password) is neither expanded nor quoted.
             error(
-                location(of: entry.value),
-                "'database' must not contain a password; put the URL in the environment and write 'database: ${DATABASE_URL}'"
+                entry.keyLocation,
+                "'database' is no longer read: the database comes only from DATABASE_URL in the environment, else the embedded cluster; remove it (set DATABASE_URL in the environment)"
             )
-        } else if let (text, location) = section.string("database"), !text.isEmpty {
-            if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-                settings.database = text
-            } else {
-                error(location, "'database' must be a postgres:// URL")
-            }
         }
-        if let (text, location) = section.string("max_rejects") {
+        if let scalar = section.string("max_rejects") {
+            let text = scalar.value
             if text.hasSuffix("%"), let percent = Double(text.dropLast()), (0...100).contains(percent) {
                 settings.maxRejects = .percent(percent)
             } else if let count = Int(text), count >= 0 {
                 settings.maxRejects = .count(count)
             } else {
-                error(location, "'max_rejects' must be a count such as 100 or a percentage such as 5%, got '\(text)'")
+                error(
+                    scalar.location,
+                    "'max_rejects' must be a count such as 100 or a percentage such as 5%, got \(scalar.quoted)")
             }
         }
         return .load(settings)
-    }
-
-    /// Whether a URL written literally (outside `${…}`) carries `user:password@`.
-    static func containsLiteralPassword(_ text: String) -> Bool {
-        guard !text.contains("${"), let schemeEnd = text.range(of: "://") else { return false }
-        let rest = text[schemeEnd.upperBound...]
-        guard let at = rest.firstIndex(of: "@") else { return false }
-        let userInfo = rest[..<at]
-        return userInfo.contains(":") && !userInfo.contains("/")
     }
 }

@@ -79,13 +79,10 @@ final class PipelineNodeReader {
         return result
     }
 
-    /// A scalar's text after environment interpolation, or `nil` (with a diagnostic) for lists and mappings.
-    func text(of node: Node, key: String) -> String? {
-        text(of: node, subject: "'\(key)'")
-    }
-
-    /// Like ``text(of:key:)``, naming the value by a free-form subject such as "each item of 'resources'".
-    func text(of node: Node, subject: String) -> String? {
+    /// A scalar's value after environment interpolation and its written text, or `nil` (with a diagnostic) for
+    /// lists and mappings, and for interpolation problems. `subject` names the value in the diagnostic, e.g. `'mode'`
+    /// or "each item of 'resources'".
+    func scalarText(of node: Node, subject: String) -> ScalarText? {
         guard case .scalar(let scalar) = node else {
             error(location(of: node), "\(subject) must be a single value, got \(Self.describe(node))")
             return nil
@@ -101,7 +98,7 @@ final class PipelineNodeReader {
             }
             return nil
         }
-        return value
+        return ScalarText(value: value, written: scalar.string, location: location(of: node))
     }
 
     /// Whether the node is YAML null (`~`, `null` or nothing).

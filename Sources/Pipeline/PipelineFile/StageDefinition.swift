@@ -260,14 +260,14 @@ public struct LoadSettings: Sendable, Hashable {
         case percent(Double)
     }
 
-    /// A `postgres://` URL; `nil` (the default) means `DATABASE_URL`, else the embedded cluster.
-    public var database: String?
     /// 10 % by default.
     public var maxRejects: RejectLimit
 
     /// Creates the settings with the documented defaults.
-    public init(database: String? = nil, maxRejects: RejectLimit = .percent(10)) {
-        self.database = database
+    ///
+    /// There is no database setting: the warehouse is `DATABASE_URL` from the environment, else the embedded
+    /// cluster, never something a pipeline file names.
+    public init(maxRejects: RejectLimit = .percent(10)) {
         self.maxRejects = maxRejects
     }
 }

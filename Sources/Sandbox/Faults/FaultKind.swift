@@ -12,6 +12,9 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable {
     case slow
     /// The connection is closed after part of the body was sent.
     case reset
+    /// The status and headers are sent at once, then the body one byte every `delay_ms` (default 1,000): a server
+    /// that never finishes a response, which only a whole-request deadline ends.
+    case trickle
     /// A 200 whose JSON body is cut short (with a matching `Content-Length`).
     case truncate
     /// A Cliniko list page (page 2 or later) that repeats the previous page's last record first.

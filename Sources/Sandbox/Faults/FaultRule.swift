@@ -8,7 +8,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var at: [Int]?
     /// Fires on every n-th request, if set.
     public var every: Int?
-    /// Delay for `slow` (default 2,000 ms).
+    /// Delay for `slow` (default 2,000 ms), or between two body bytes for `trickle` (default 1,000 ms).
     public var delayMilliseconds: Int?
     /// Number of consecutive 429s for a `429` storm (default 5, counting the first).
     public var length: Int?

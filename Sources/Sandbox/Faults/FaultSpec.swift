@@ -5,7 +5,8 @@ import Foundation
 /// Text form (for `--faults`): comma-separated items `KIND:TRIGGER[:PARAMETER]`, plus `seed:N` and
 /// `api:cliniko+chatwoot+clerk`. `TRIGGER` is a probability (`0.05`), a schedule of request ordinals
 /// (`@3/7/12`, counting faultable API requests from 1) or a period (`%10`, every tenth request).
-/// `PARAMETER` is the delay in milliseconds for `slow` and the storm length for `429`.
+/// `PARAMETER` is the delay in milliseconds for `slow` (before the response) and `trickle` (between body bytes), and
+/// the storm length for `429`.
 /// Example: `seed:7,429:@5:3,503:0.02,slow:0.1:250,reset:@9,truncate:@11,duplicate:@2,change:@3`.
 ///
 /// JSON form (for the control route): `{"seed":7,"apis":["cliniko"],"rules":[{"kind":"503","probability":0.02},
@@ -60,7 +61,10 @@ public struct FaultSpec: Codable, Sendable, Equatable {
                 }
                 if parts.count > 2 {
                     guard let parameter = Int(parts[2]), parameter >= 0 else { throw ParseError(item: item) }
-                    if kind == .slow { rule.delayMilliseconds = parameter } else { rule.length = parameter }
+                    switch kind {
+                    case .slow, .trickle: rule.delayMilliseconds = parameter
+                    default: rule.length = parameter
+                    }
                 }
                 rules.append(rule)
             }

@@ -91,6 +91,19 @@ struct APIGateway: Sendable {
                     throw ConnectionReset()
                 }
             )
+        case .trickle:
+            let full = response.body
+            let pause = Duration.milliseconds(max(fault?.delayMilliseconds ?? 1_000, 1))
+            return Response(
+                status: response.status, headers: response.headers,
+                body: ResponseBody(contentLength: full.count) { writer in
+                    for byte in full {
+                        try await writer.write(ByteBuffer(bytes: [byte]))
+                        try await Task.sleep(for: pause)
+                    }
+                    try await writer.finish(nil)
+                }
+            )
         default:
             return response.response
         }

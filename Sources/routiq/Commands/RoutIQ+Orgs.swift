@@ -198,10 +198,11 @@ extension RoutIQ.Orgs {
                         + Suggestion.hint(for: self.service, in: names))
             }
             if service == .chatwoot {
-                guard let baseURL, let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""),
-                    url.host != nil
-                else {
+                guard let baseURL else {
                     throw ValidationError("chatwoot needs --base-url (e.g. https://app.chatwoot.com)")
+                }
+                if let problem = BaseURLRule.problem(with: baseURL) {
+                    throw ValidationError("--base-url \(problem.requirement)")
                 }
                 guard let accountID, accountID > 0 else {
                     throw ValidationError("chatwoot needs --account-id (a positive number)")

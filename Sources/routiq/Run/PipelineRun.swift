@@ -144,7 +144,7 @@ struct PipelineRun: Sendable {
                 var runner = OrganizationRunner(
                     organization: organization, definition: definition, runID: runID, asOf: asOf, forceFull: forceFull,
                     startedBy: actor, host: host, overrides: registration?.overrides(for: organization.id) ?? .init(),
-                    client: client, credentials: credentials, httpClient: HTTPClient.shared, stop: stop, logger: logger
+                    client: client, credentials: credentials, httpClient: .sharedForExtract, stop: stop, logger: logger
                 )
                 runner.maxRejects = maxRejects
                 runner.progress = progress
