@@ -96,10 +96,12 @@ import Testing
     }
 
     @Test func a429WaitsForTheResetTheAPIAnnounces() async throws {
-        let limits = RateLimits(cliniko: .init(requests: 6, seconds: 2), chatwoot: nil, clerk: nil)
+        // Two requests per 4 s for five pages: the third request meets a 429 unless the first two took 4 s, which
+        // even a starved test process does not (a looser limit let a slow run finish without ever meeting one).
+        let limits = RateLimits(cliniko: .init(requests: 2, seconds: 4), chatwoot: nil, clerk: nil)
         try await SandboxHarness.with(patients: 100, rateLimits: limits) { harness in
             let metrics = ExtractMetrics()
-            let cliniko = try harness.cliniko(perPage: 5, metrics: metrics)
+            let cliniko = try harness.cliniko(perPage: 20, metrics: metrics)
             let patients = try await collect(cliniko.patients(since: nil), id: \.id)
             let truth = try await harness.truth("patients").filter { $0["deleted_at"] is NSNull }
             #expect(patients.records.map(\.id).sorted() == truth.map(truthID).sorted())
@@ -111,11 +113,12 @@ import Testing
     }
 
     @Test func theRequestBudgetAvoids429s() async throws {
-        let limits = RateLimits(cliniko: .init(requests: 12, seconds: 3), chatwoot: nil, clerk: nil)
+        // Seven pages against a budget of three per 4 s: the fourth request waits unless the first three took 4 s.
+        let limits = RateLimits(cliniko: .init(requests: 4, seconds: 4), chatwoot: nil, clerk: nil)
         try await SandboxHarness.with(patients: 120, rateLimits: limits) { harness in
             let metrics = ExtractMetrics()
-            let budget = RequestBudget(limit: 10, per: .seconds(3))  // a margin under the server's 12, as in production
-            let cliniko = try harness.cliniko(perPage: 5, budget: budget, metrics: metrics)
+            let budget = RequestBudget(limit: 3, per: .seconds(4))  // a margin under the server's 4, as in production
+            let cliniko = try harness.cliniko(perPage: 20, budget: budget, metrics: metrics)
             let patients = try await collect(cliniko.patients(since: nil), id: \.id)
             #expect(patients.records.count > 100)
             let snapshot = metrics.snapshot()

@@ -196,19 +196,7 @@ struct HostileInputTests {
                     ClinikoPatientPayload.self, resource: "patients", source: .cliniko,
                     normalize: { normalizer.normalize($0) },
                     children: { patient, encoder in
-                        for (position, phone) in patient.phones.enumerated() {
-                            encoder.field(Self.organization)
-                            encoder.field(patient.id)
-                            encoder.field(position)
-                            encoder.field(phone.number)
-                            encoder.field(phone.phoneType)
-                            encoder.field(phone.normalization?.e164)
-                            encoder.field(phone.normalization?.type.rawValue)
-                            encoder.field(phone.normalization?.failureReason ?? "ok")
-                            encoder.field(patient.updatedAt)
-                            if let violation = encoder.endRow(appendingHash: false) { return violation }
-                        }
-                        return nil
+                        patient.encodePhoneRows(organization: Self.organization, into: &encoder)
                     })
             ))
         outcomes.append(

@@ -51,6 +51,33 @@ extension Patient: WarehouseRow {
     }
 }
 
+extension Patient {
+    /// Appends the patient's phones as rows of the transaction's phone staging table
+    /// (``WarehouseTable/patientPhoneColumns``), each carrying the patient's version (`updated_at`).
+    ///
+    /// - Returns: `nil` when every row was written; otherwise the first value that does not fit its column, named
+    ///   after the phone's position (`patient_phone_numbers[1].raw_number`). Roll the encoder back and quarantine the
+    ///   patient then.
+    public func encodePhoneRows(organization: String, into encoder: inout CopyRowEncoder) -> ColumnViolation? {
+        for (position, phone) in phones.enumerated() {
+            encoder.field(organization)
+            encoder.field(id)
+            encoder.field(position)
+            encoder.field(phone.number)
+            encoder.field(phone.phoneType)
+            encoder.field(phone.normalization?.e164)
+            encoder.field(phone.normalization?.type.rawValue)
+            encoder.field(phone.normalization?.failureReason ?? "ok")
+            encoder.field(updatedAt)
+            if let violation = encoder.endRow(appendingHash: false) {
+                return ColumnViolation(
+                    column: "patient_phone_numbers[\(position)].\(violation.column)", problem: violation.problem)
+            }
+        }
+        return nil
+    }
+}
+
 extension Appointment: WarehouseRow {
     public static var warehouseTable: WarehouseTable { .appointments }
 

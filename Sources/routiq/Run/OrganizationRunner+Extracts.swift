@@ -96,23 +96,7 @@ extension OrganizationRunner {
                     on: connection, refetch: source.patients(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) },
                     afterStage: { patient, encoder in
-                        for (position, phone) in patient.phones.enumerated() {
-                            encoder.field(organization.id)
-                            encoder.field(patient.id)
-                            encoder.field(position)
-                            encoder.field(phone.number)
-                            encoder.field(phone.phoneType)
-                            encoder.field(phone.normalization?.e164)
-                            encoder.field(phone.normalization?.type.rawValue)
-                            encoder.field(phone.normalization?.failureReason ?? "ok")
-                            encoder.field(patient.updatedAt)
-                            if let violation = encoder.endRow(appendingHash: false) {
-                                return ColumnViolation(
-                                    column: "patient_phone_numbers[\(position)].\(violation.column)",
-                                    problem: violation.problem)
-                            }
-                        }
-                        return nil
+                        patient.encodePhoneRows(organization: organization.id, into: &encoder)
                     },
                     childTable: ("staging_patient_phones", WarehouseTable.patientPhoneColumns)
                 )
