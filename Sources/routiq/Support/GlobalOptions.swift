@@ -60,3 +60,4 @@ extension RoutIQ.Orgs.Show: LoggingCommand {}
 extension RoutIQ.Orgs.SetCredential: LoggingCommand {}
 extension RoutIQ.Orgs.RemoveCredential: LoggingCommand {}
 extension RoutIQ.Vault.Rotate: LoggingCommand {}
+extension RoutIQ.Quarantine.List: LoggingCommand {}

@@ -37,6 +37,19 @@ struct RuntimeEnvironment: Sendable {
     /// `ROUTIQ_PG_USER`: who runs the embedded server when RoutIQ runs as root.
     var postgresUser: String? { nonEmpty("ROUTIQ_PG_USER") }
 
+    /// `CLERK_JWKS_URL`: where `routiq serve` fetches the keys that sign Clerk session tokens (the Frontend API's
+    /// `/.well-known/jwks.json`).
+    var clerkJWKSURL: String? { nonEmpty("CLERK_JWKS_URL") }
+
+    /// `CLERK_ISSUER`: the `iss` every session token must carry (the Frontend API URL).
+    var clerkIssuer: String? { nonEmpty("CLERK_ISSUER") }
+
+    /// `CLERK_AUTHORIZED_PARTIES`: the origins allowed in a token's `azp`, comma-separated.
+    var clerkAuthorizedParties: [String]? { list("CLERK_AUTHORIZED_PARTIES") }
+
+    /// `ROUTIQ_CORS_ORIGINS`: the origins allowed to call the API from a browser, comma-separated; none by default.
+    var corsOrigins: [String] { list("ROUTIQ_CORS_ORIGINS") ?? [] }
+
     /// `TERM`: the terminal's type; the progress display needs one that is not `dumb`.
     var terminalType: String? { nonEmpty("TERM") }
 
@@ -49,6 +62,12 @@ struct RuntimeEnvironment: Sendable {
             return String(cString: name)
         }
         return nonEmpty("USER") ?? "uid \(geteuid())"
+    }
+
+    private func list(_ name: String) -> [String]? {
+        nonEmpty(name).map { text in
+            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
     }
 
     private func nonEmpty(_ name: String) -> String? {
