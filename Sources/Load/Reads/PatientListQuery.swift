@@ -17,7 +17,8 @@ public struct PatientListQuery: Sendable, Equatable {
     public var actionPriority: Int?
     /// Free text, matched case-insensitively as a substring of the first, last and preferred first name, the full
     /// name (first or preferred first name, a space, last name) and the e-mail address. `%`, `_` and `\` match
-    /// themselves. Blank text means no search. At most 200 characters, no control characters.
+    /// themselves. White space around the text is ignored and blank text means no search. At most 200
+    /// characters, no control characters.
     public var search: String?
     /// The search read as a phone number in E.164 (`+61412345678`), when the HTTP layer could parse it as one: a
     /// patient whose primary phone or any of whose phones has exactly this number also matches. Works without
@@ -62,8 +63,10 @@ public struct PatientListQuery: Sendable, Equatable {
             throw ReadError(parameter: "action_priority", reason: "must be 1, 2, 3 or 4")
         }
         if let search {
-            try ReadError.checkText(search, parameter: "search", maximumLength: Self.maximumSearchLength)
+            // The length counts what was sent; line breaks around the text are trimmed rather than refused.
+            try ReadError.checkLength(search, parameter: "search", maximumLength: Self.maximumSearchLength)
             let trimmed = search.trimmingCharacters(in: .whitespacesAndNewlines)
+            try ReadError.checkText(trimmed, parameter: "search", maximumLength: Self.maximumSearchLength)
             checked.search = trimmed.isEmpty ? nil : trimmed
         }
         if let searchE164 {

@@ -34,12 +34,18 @@ extension ReadError {
         }
     }
 
+    /// Checks that text has at most `maximumLength` characters and `4 * maximumLength` bytes of UTF-8 (so a few
+    /// characters built of endless combining marks are refused too).
+    static func checkLength(_ text: String, parameter: String, maximumLength: Int) throws(ReadError) {
+        guard text.utf8.count <= maximumLength * 4, text.count <= maximumLength else {
+            throw ReadError(parameter: parameter, reason: "must be at most \(maximumLength) characters")
+        }
+    }
+
     /// Checks free text bound for a query: at most `maximumLength` characters, no NUL or other control characters
     /// (PostgreSQL's `text` cannot hold NUL, so it would fail as a database error instead).
     static func checkText(_ text: String, parameter: String, maximumLength: Int = 200) throws(ReadError) {
-        guard text.count <= maximumLength, text.utf8.count <= maximumLength * 4 else {
-            throw ReadError(parameter: parameter, reason: "must be at most \(maximumLength) characters")
-        }
+        try checkLength(text, parameter: parameter, maximumLength: maximumLength)
         guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw ReadError(parameter: parameter, reason: "must not contain control characters")
         }
