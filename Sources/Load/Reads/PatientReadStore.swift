@@ -99,6 +99,7 @@ public struct PatientReadStore: Sendable {
             let seconds = (row.nextAppointmentTime ?? now).timeIntervalSince(now)
             return UpcomingPatientRow(
                 patient: row, priority: UpcomingPatientRow.Priority(secondsUntil: seconds),
+                // Hours with two decimals: seconds / 3600, times 100, rounded, over 100.
                 hoursUntilNextAppointment: (seconds / 36).rounded() / 100,
                 daysUntilNextAppointment: Self.wholeDays(in: seconds))
         } cursor: { row, keys in
