@@ -168,6 +168,30 @@ struct KeyCacheTests {
         #expect(fixture.endpoint.fetches == 2)
     }
 
+    @Test(
+        "a caller waiting for another caller's refresh returns when cancelled, without fetching",
+        .timeLimit(.minutes(1)))
+    func cancelledWaiterReturns() async throws {
+        let fixture = try await VerifierFixture.started()
+        fixture.clock.advance(by: 30)
+        fixture.endpoint.closeGate()
+        let unknown = token(TestKeys.rotated, at: fixture)
+        await withTaskGroup(of: Void.self) { leaders in
+            leaders.addTask { #expect(await fixture.rejection(unknown) == .unknownKeyID) }
+            while !fixture.endpoint.isFetchWaitingAtGate { await Task.yield() }
+            await withTaskGroup(of: AuthenticationFailure.Code?.self) { waiters in
+                waiters.addTask { await fixture.rejection(unknown) }
+                for _ in 0..<200 { await Task.yield() }
+                waiters.cancelAll()
+                #expect(await waiters.next() == .unknownKeyID)
+            }
+            #expect(fixture.endpoint.isFetchWaitingAtGate)
+            #expect(fixture.endpoint.fetches == 2)
+            fixture.endpoint.openGate()
+        }
+        #expect(fixture.endpoint.fetches == 2)
+    }
+
     @Test("the keys are refreshed on the first verification after the cache lifetime")
     func lazyRefreshAfterLifetime() async throws {
         let fixture = try await VerifierFixture.started()
