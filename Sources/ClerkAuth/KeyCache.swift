@@ -16,6 +16,9 @@ import _CryptoExtras
 ///   so a burst of tokens with invented `kid`s costs one fetch.
 /// - A failed refresh keeps the last good set and records the failure; a successful one replaces the set (a key the
 ///   issuer no longer publishes stops being accepted) and clears the failure.
+/// - A refresh runs in the task of the caller that started it, so cancelling that caller fails the refresh (the
+///   previous keys stay, the waiters wake up and look again); a cancelled waiter stops waiting at once. Waiting is
+///   bounded by the fetch closure, which should have a timeout (``JWKSHTTPFetcher`` does).
 final class KeyCache: Sendable {
     /// The outcome of a lookup.
     enum Lookup {
@@ -90,15 +93,15 @@ final class KeyCache: Sendable {
     /// - Returns: The key, or why there is none.
     func key(for kid: String) async -> Lookup {
         let step = state.withLock { state -> Step in
-            let now = now()
-            let isStale = state.lastRefresh.map { now.timeIntervalSince($0) >= cacheLifetime } ?? true
+            let currentTime = now()
+            let isStale = state.lastRefresh.map { currentTime.timeIntervalSince($0) >= cacheLifetime } ?? true
             let mayRefresh =
                 !state.isRefreshing
-                && (state.lastAttempt.map { now.timeIntervalSince($0) >= minimumRefreshInterval } ?? true)
+                && (state.lastAttempt.map { currentTime.timeIntervalSince($0) >= minimumRefreshInterval } ?? true)
             if let key = state.keys[kid], !(isStale && mayRefresh) { return .use(key) }
             if mayRefresh {
                 state.isRefreshing = true
-                state.lastAttempt = now
+                state.lastAttempt = currentTime
                 return .refreshThenLookUp
             }
             if state.isRefreshing { return .waitThenLookUp }

@@ -168,11 +168,13 @@ public final class SessionTokenVerifier: Sendable {
 
         // The signature holds: the claims come from the issuer and can be checked.
         let claims = try SessionClaims(payload: jws.payload)
-        let now = now().timeIntervalSince1970
+        let currentTime = now().timeIntervalSince1970
         let leeway = configuration.leeway.timeInterval
         guard let expiresAt = claims.expiresAt else { throw AuthenticationFailure(.missingExpiry) }
-        guard now <= expiresAt + leeway else { throw AuthenticationFailure(.expired) }
-        if let notBefore = claims.notBefore, now + leeway < notBefore { throw AuthenticationFailure(.notYetValid) }
+        guard currentTime <= expiresAt + leeway else { throw AuthenticationFailure(.expired) }
+        if let notBefore = claims.notBefore, currentTime + leeway < notBefore {
+            throw AuthenticationFailure(.notYetValid)
+        }
         guard claims.issuer == configuration.issuer else { throw AuthenticationFailure(.wrongIssuer) }
         if let allowed = configuration.authorizedParties {
             guard let party = claims.authorizedParty, allowed.contains(party) else {
