@@ -27,8 +27,9 @@ extension DatabaseError {
     /// statement, which can quote row values.
     ///
     /// - Parameter error: What postgres-nio threw.
-    /// - Returns: An error with code ``Code/statementFailed`` (or ``Code/clusterUnreachable`` when the connection
-    ///   was lost), whose `underlying` keeps the original for `debugDescription`.
+    /// - Returns: An error with code ``Code/statementFailed`` (``Code/statementTimeout`` for SQLSTATE 57014, a
+    ///   statement the server cancelled, usually because it ran past `statement_timeout`; ``Code/clusterUnreachable``
+    ///   when the connection was lost), whose `underlying` keeps the original for `debugDescription`.
     public static func statementFailed(_ error: PSQLError) -> DatabaseError {
         guard let info = error.serverInfo else {
             switch error.code {
@@ -43,6 +44,14 @@ extension DatabaseError {
             }
         }
         let state = info[.sqlState] ?? "?"
+        if state == "57014" {
+            // query_canceled: statement_timeout, or pg_cancel_backend. The server's message says which, but it is
+            // translated with lc_messages, so it is not matched on.
+            return DatabaseError(
+                .statementTimeout,
+                "PostgreSQL cancelled a statement: it ran past its statement timeout or was cancelled (SQLSTATE 57014)",
+                underlying: error)
+        }
         var table = info[.tableName]
         var column = info[.columnName]
         // COPY reports its row as "COPY staging_patients, line 3, column date_of_birth: \"…\"": keep the names,

@@ -18,6 +18,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
             case invalidInput
             case connectionUnavailable
             case statementFailed
+            case statementTimeout
         }
 
         private let base: Base
@@ -47,6 +48,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let connectionUnavailable = Code(.connectionUnavailable)
         /// The server rejected a statement; the message names the table and column when the server did.
         public static let statementFailed = Code(.statementFailed)
+        /// PostgreSQL cancelled a statement (SQLSTATE 57014, `query_canceled`), which is what a statement that runs
+        /// past its `statement_timeout` gets.
+        public static let statementTimeout = Code(.statementTimeout)
 
         public var description: String { base.rawValue }
     }
