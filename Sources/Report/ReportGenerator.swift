@@ -1,12 +1,16 @@
 public import Foundation
 import Load
 public import Logging
+import Pipeline
 public import PostgresNIO
 
 /// Turns the warehouse into what people read: per organization `summary.json`, `patients.json` and `report.html`,
 /// and across organizations `index.json` and `index.html` (DESIGN §7, `docs/reports.md`).
 ///
-/// The generator only reads: every organization's figures come from one read-only, repeatable-read transaction.
+/// The generator reads the warehouse as the API does: every organization's figures come from one reader transaction
+/// (`withReaderTransaction`: read-only, repeatable read, as `routiq_reader`, row-level security limited to the
+/// organization). The only thing it writes to the warehouse is each organization's `summary.json` and `report.html`,
+/// the same bytes as the files, into `reports` (``ReportDocumentStore``), so `routiq serve` needs no shared disk.
 /// Output is reproducible: keys are sorted, `generated_at` is the `asOf` passed in (never the wall clock), so the same
 /// warehouse and `asOf` give byte-identical files. Files are replaced atomically (temporary file, then rename) with
 /// mode 0600, in folders with mode 0700, because they hold patient data.
@@ -43,16 +47,20 @@ public struct ReportGenerator: Sendable {
             /// How many organizations ``ReportGenerator/generate(_:client:logger:)`` writes at the same time, each
             /// on its own connection; 4 by default (at least 1).
             public var maximumConcurrentOrganizations: Int
+            /// The longest one warehouse statement may run; 5 minutes by default. Streaming `patients.json` is one
+            /// statement that lasts as long as the file takes to write, so this is far above the API's.
+            public var statementTimeout: Duration
 
             /// Creates options; every argument has the default stated on its property.
             public init(
                 windowDays: Int = 90, lateCancellationHours: Int = 24, priorityListLength: Int = 20,
-                maximumConcurrentOrganizations: Int = 4
+                maximumConcurrentOrganizations: Int = 4, statementTimeout: Duration = .seconds(300)
             ) {
                 self.windowDays = windowDays
                 self.lateCancellationHours = lateCancellationHours
                 self.priorityListLength = priorityListLength
                 self.maximumConcurrentOrganizations = maximumConcurrentOrganizations
+                self.statementTimeout = statementTimeout
             }
         }
     }
@@ -122,13 +130,16 @@ public struct ReportGenerator: Sendable {
     public func makeSummary(organization: String, asOf: Date, runID: UUID?, client: PostgresClient, logger: Logger)
         async throws -> OrganizationSummary
     {
-        try Self.validate(organization)
-        return try await client.withUnwrappedTransaction(logger: logger) { connection in
-            let queries = ReportQueries(
-                connection: connection, organization: organization, asOf: asOf, options: configuration.options,
-                logger: logger)
-            try await queries.begin()
-            return try await Self.summary(queries: queries, runID: runID)
+        let id = try Self.validate(organization)
+        let options = configuration.options
+        return try await client.withConnection { connection in
+            try await connection.withReaderTransaction(
+                organization: id, statementTimeout: options.statementTimeout, logger: logger
+            ) { connection in
+                let queries = ReportQueries(
+                    connection: connection, organization: organization, asOf: asOf, options: options, logger: logger)
+                return try await Self.summary(queries: queries, runID: runID)
+            }
         }
     }
 
@@ -147,7 +158,7 @@ public struct ReportGenerator: Sendable {
         organization: String, asOf: Date, runID: UUID?, windows: Windows? = nil, client: PostgresClient,
         logger: Logger
     ) async throws -> ReportFiles {
-        try Self.validate(organization)
+        let id = try Self.validate(organization)
         let started = ContinuousClock.now
         var logger = logger
         logger[metadataKey: "routiq.org"] = "\(organization)"
@@ -156,40 +167,59 @@ public struct ReportGenerator: Sendable {
         let writer = AtomicFileWriter()
         let directory = configuration.outputDirectory.appendingPathComponent(organization, isDirectory: true)
         let patientsURL = directory.appendingPathComponent("patients.json")
-        let summary = try await client.withUnwrappedTransaction(logger: logger) { connection in
-            let queries = ReportQueries(
-                connection: connection, organization: organization, asOf: asOf, options: options(for: windows),
-                logger: logger)
-            try await queries.begin()
-            let summary = try await Self.summary(queries: queries, runID: runID)
-            try writer.makeDirectory(configuration.outputDirectory)
-            try writer.makeDirectory(directory)
-            if wantsJSON {
-                // Streamed from the same snapshot as the summary, a buffer at a time.
-                let file = try writer.begin(patientsURL)
-                var stream = PatientActivityJSONStream(
-                    organizationID: organization, asOf: asOf, schemaVersion: OrganizationSummary.currentSchemaVersion)
-                try await queries.forEachPatientRow { row in
-                    stream.append(row)
-                    if stream.pendingByteCount >= 1 << 16 { try stream.drain(file.write) }
+        let options = options(for: windows)
+        let summary = try await client.withConnection { connection in
+            try await connection.withReaderTransaction(
+                organization: id, statementTimeout: options.statementTimeout, logger: logger
+            ) { connection in
+                let queries = ReportQueries(
+                    connection: connection, organization: organization, asOf: asOf, options: options, logger: logger)
+                let summary = try await Self.summary(queries: queries, runID: runID)
+                try writer.makeDirectory(configuration.outputDirectory)
+                try writer.makeDirectory(directory)
+                if wantsJSON {
+                    // Streamed from the same snapshot as the summary, a buffer at a time.
+                    let file = try writer.begin(patientsURL)
+                    var stream = PatientActivityJSONStream(
+                        organizationID: organization, asOf: asOf,
+                        schemaVersion: OrganizationSummary.currentSchemaVersion)
+                    try await queries.forEachPatientRow { row in
+                        stream.append(row)
+                        if stream.pendingByteCount >= 1 << 16 { try stream.drain(file.write) }
+                    }
+                    stream.finish()
+                    try stream.drain(file.write)
+                    try file.commit()
                 }
-                stream.finish()
-                try stream.drain(file.write)
-                try file.commit()
+                return summary
             }
-            return summary
         }
         var files = ReportFiles(organization: organization, directory: directory, summary: summary)
+        // What is written to the files is stored in the warehouse afterwards, byte for byte.
+        var documents: [(kind: ReportDocument.Kind, content: Data)] = []
         if wantsJSON {
             let summaryURL = directory.appendingPathComponent("summary.json")
-            try writer.write(try ReportJSON.encode(summary), to: summaryURL)
+            let content = try ReportJSON.encode(summary)
+            try writer.write(content, to: summaryURL)
             files.summaryJSON = summaryURL
             files.patientsJSON = patientsURL
+            documents.append((.summary, content))
         }
         if configuration.formats.contains(.html) {
             let htmlURL = directory.appendingPathComponent("report.html")
-            try writer.write(Data(HTMLReportWriter().render(summary).utf8), to: htmlURL)
+            let content = Data(HTMLReportWriter().render(summary).utf8)
+            try writer.write(content, to: htmlURL)
             files.reportHTML = htmlURL
+            documents.append((.reportHTML, content))
+        }
+        if !documents.isEmpty {
+            try await client.withUnwrappedTransaction(logger: logger) { connection in
+                for document in documents {
+                    try await ReportDocumentStore.store(
+                        document.kind, content: Array(document.content), contentType: document.kind.contentType,
+                        generatedAt: asOf, runID: runID, organization: id, on: connection, logger: logger)
+                }
+            }
         }
         let elapsed = (ContinuousClock.now - started).components
         let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
@@ -363,15 +393,12 @@ public struct ReportGenerator: Sendable {
         }
     }
 
-    private static func validate(_ organization: String) throws {
-        let valid =
-            organization.hasPrefix("org_") && organization.count <= 68 && organization.count > 4
-            && organization.unicodeScalars.dropFirst(4).allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-            }
-        guard valid else {
+    @discardableResult
+    private static func validate(_ organization: String) throws -> OrganizationID {
+        guard let id = OrganizationID(organization) else {
             throw ReportError(.invalidOrganizationID, "not an organization id (expected org_ and letters or digits)")
         }
+        return id
     }
 
     private static func summary(queries: ReportQueries, runID: UUID?) async throws -> OrganizationSummary {

@@ -11,7 +11,7 @@ struct SchemaTests {
         "patients",
         "appointments", "contacts", "conversations", "messages", "contact_matches", "patient_activity",
         "appointment_type_stats", "appointment_weekly_stats", "sync_runs", "sync_state", "quarantine",
-        "service_credentials", "audit_log", "schema_migrations",
+        "service_credentials", "audit_log", "schema_migrations", "reports",
     ]
     static let tenantTables = designTables.filter { $0 != "schema_migrations" } + ["patient_phones"]
 
@@ -81,8 +81,9 @@ struct SchemaTests {
                     "SELECT count(*)::int FROM pg_class WHERE relname = \(table) AND relrowsecurity", on: client)
                 #expect(rls == 1, "\(table) has no row-level security")
                 let policies = try await TestDatabase.count(
-                    "SELECT count(*)::int FROM pg_policies WHERE tablename = \(table)", on: client)
-                #expect(policies == 1, "\(table) has no policy")
+                    "SELECT count(*)::int FROM pg_policies WHERE tablename = \(table) AND policyname = 'tenant_isolation'",
+                    on: client)
+                #expect(policies == 1, "\(table) has no tenant_isolation policy")
                 let firstKeyColumn = try await TestDatabase.count(
                     """
                     SELECT count(*)::int FROM pg_index i
@@ -195,6 +196,7 @@ struct SchemaTests {
             "INSERT INTO quarantine (organization_id, run_id, source, resource, reason, raw) VALUES (\(organization), \(run), 'cliniko', 'patients', 'test', '{}')",
             "INSERT INTO service_credentials (organization_id, service, sealed, key_fingerprint, updated_by) VALUES (\(organization), 'cliniko', '\\x00', 'x', 'test')",
             "INSERT INTO audit_log (organization_id, actor, action) VALUES (\(organization), 'test', 'seed')",
+            "INSERT INTO reports (organization_id, kind, content, content_type, etag, generated_at) VALUES (\(organization), 'summary', '\\x7b7d', 'application/json', '\"x\"', now())",
         ]
         try await client.withTransaction(logger: logger) { connection in
             for statement in statements { try await connection.query(statement, logger: logger) }

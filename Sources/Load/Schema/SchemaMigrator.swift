@@ -38,11 +38,50 @@ public struct SchemaMigrator: Sendable {
     /// - Throws: ``DatabaseError`` for an edited or unknown applied migration, or a failing one (rolled back).
     @discardableResult
     public func migrate(client: PostgresClient, logger: Logger) async throws -> Report {
+        let report: Report
         do {
-            return try await apply(client: client, logger: logger)
+            report = try await apply(client: client, logger: logger)
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error.commitError ?? error.beginError ?? error
         }
+        if report.currentVersion >= Self.readerRoleVersion {
+            try await Self.checkReaderRole(client: client, logger: logger)
+        }
+        return report
+    }
+
+    /// Whether the database holds exactly the migrations this migrator knows, each with the same checksum: what
+    /// `/ready` reports as "schema current".
+    ///
+    /// - Parameters:
+    ///   - client: A running client for the database.
+    ///   - logger: For the queries.
+    /// - Returns: `false` when a migration is missing, was edited after it was applied, or the database has one this
+    ///   migrator does not know (a newer RoutIQ migrated it).
+    /// - Throws: The database's errors, e.g. when it cannot be reached.
+    public func isCurrent(client: PostgresClient, logger: Logger) async throws -> Bool {
+        try await client.withConnection { try await isCurrent($0, logger: logger) }
+    }
+
+    /// Whether the database holds exactly RoutIQ's bundled migrations, each with the same checksum, checked on a
+    /// connection the caller already holds (`/ready` probes with a leased one). The bundled files are read once per
+    /// process.
+    ///
+    /// - Parameters:
+    ///   - connection: A connection to the database, not inside a failed transaction.
+    ///   - logger: For the queries.
+    /// - Returns: As ``isCurrent(client:logger:)``.
+    /// - Throws: ``DatabaseError`` when the bundled migration files are missing, or the database's errors.
+    public static func isCurrent(connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await SchemaMigrator(migrations: bundledMigrations.get()).isCurrent(connection, logger: logger)
+    }
+
+    /// The bundled migrations, read on first use.
+    private static let bundledMigrations = Result { try SchemaMigration.bundled() }
+
+    private func isCurrent(_ connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let applied = try await appliedVersions(connection, logger: logger)
+        return applied == Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0.checksum) })
     }
 
     private func apply(client: PostgresClient, logger: Logger) async throws -> Report {

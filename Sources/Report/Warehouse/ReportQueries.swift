@@ -4,9 +4,10 @@ import PostgresNIO
 
 /// The SQL that reads one organization's figures out of the warehouse.
 ///
-/// Every query filters by `organization_id` and runs inside one read-only, repeatable-read transaction that also sets
-/// `routiq.org_id`, so the figures come from one snapshot and row-level security applies to non-owner roles.
-/// Values always go through `PostgresQuery` interpolation (bind parameters).
+/// Every query filters by `organization_id` and runs inside one reader transaction
+/// (`PostgresConnection.withReaderTransaction`): read-only, repeatable read, as `routiq_reader` with `routiq.org_id`
+/// set, so the figures come from one snapshot and row-level security holds them to the organization even where a
+/// filter were missing. Values always go through `PostgresQuery` interpolation (bind parameters).
 struct ReportQueries {
     let connection: PostgresConnection
     let organization: String
@@ -18,12 +19,6 @@ struct ReportQueries {
     static let engagements = ["active", "dormant", "stale"]
     static let riskLevels = ["high", "medium", "low"]
     static let priorityNames = [1: "urgent", 2: "important", 3: "medium", 4: "low"]
-
-    /// Starts the snapshot and scopes row-level security to the organization.
-    func begin() async throws {
-        try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-        try await connection.query("SELECT set_config('routiq.org_id', \(organization), true)", logger: logger)
-    }
 
     func organizationInfo() async throws -> OrganizationInfo? {
         let rows = try await connection.query(
