@@ -61,3 +61,4 @@ extension RoutIQ.Orgs.SetCredential: LoggingCommand {}
 extension RoutIQ.Orgs.RemoveCredential: LoggingCommand {}
 extension RoutIQ.Vault.Rotate: LoggingCommand {}
 extension RoutIQ.Quarantine.List: LoggingCommand {}
+extension RoutIQ.Serve: LoggingCommand {}
