@@ -206,6 +206,7 @@ extension RoutIQ {
 
                         Also: \(base)/\(organization)/patients?limit=5, /\(organization)/report.html, \
                         /sync/\(organization)/status, \(base)/openapi.json. Stop with Ctrl-C.
+                        Keys: \(endpoints.clerkJWKSURL)  issuer: \(endpoints.clerkFrontendAPIURL)  azp: \(DemoToken.party)
 
                         """
                     FileHandle.standardOutput.write(Data(text.utf8))
