@@ -1,5 +1,7 @@
 import Foundation
+import Load
 import Logging
+import Pipeline
 import PostgresNIO
 import TestSupport
 import Testing
@@ -245,6 +247,40 @@ struct ReportGeneratorTests {
                 contentsOf: first.appendingPathComponent("\(ReportFixture.organization)/summary.json"), encoding: .utf8)
             #expect(summary.contains("\"generated_at\" : \"2026-04-15T02:00:00Z\""))
             #expect(summary.contains("\"run_id\" : \"6F9D2C1E-3B4A-4C5D-8E7F-0A1B2C3D4E5F\""))
+        }
+    }
+
+    @Test("the summary and HTML report are stored in the warehouse byte for byte, readable only as their organization")
+    func storedInWarehouse() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let output = Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: output) }
+            try await ReportGenerator(configuration: .init(outputDirectory: output)).generate(
+                organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
+                client: client, logger: logger)
+            let organization = try #require(OrganizationID(ReportFixture.organization))
+            let (summary, html) = try await client.withConnection { connection in
+                try await connection.withReaderTransaction(organization: organization, logger: logger) {
+                    connection -> (ReportDocument?, ReportDocument?) in
+                    (
+                        try await ReportDocumentStore.document(.summary, on: connection, logger: logger),
+                        try await ReportDocumentStore.document(.reportHTML, on: connection, logger: logger)
+                    )
+                }
+            }
+            let folder = output.appendingPathComponent(ReportFixture.organization)
+            let summaryFile = try Data(contentsOf: folder.appendingPathComponent("summary.json"))
+            let htmlFile = try Data(contentsOf: folder.appendingPathComponent("report.html"))
+            #expect(summary?.content == Array(summaryFile))
+            #expect(summary?.contentType == "application/json")
+            #expect(summary?.etag == ReportDocument.etag(of: Array(summaryFile)))
+            #expect(summary?.generatedAt == ReportFixture.asOf)
+            #expect(html?.content == Array(htmlFile))
+            #expect(html?.contentType == "text/html; charset=utf-8")
+            let runs = try await TestDatabase.count(
+                "SELECT count(*)::int FROM reports WHERE run_id = \(ReportFixture.runID)", on: client)
+            #expect(runs == 2)
         }
     }
 

@@ -1,4 +1,5 @@
 public import Logging
+import NIOCore
 public import Pipeline
 public import PostgresNIO
 
@@ -34,8 +35,9 @@ extension PostgresConnection {
     /// - Returns: What `body` returns.
     /// - Throws: ``DatabaseError`` with code ``DatabaseError/Code/statementTimeout`` when a statement ran past
     ///   `statementTimeout`, and ``DatabaseError/statementFailed(_:)``'s error for any other statement PostgreSQL
-    ///   rejected (the transaction's own or `body`'s); other errors from `body` as they are. When `ROLLBACK` fails
-    ///   too, the error thrown is still the first one.
+    ///   rejected (the transaction's own or `body`'s), also when `body` left a failed statement's rows unread or
+    ///   caught its error (the `COMMIT` then finds the transaction aborted); other errors from `body` as they are.
+    ///   When `ROLLBACK` fails too, the error thrown is still the first one.
     public func withReaderTransaction<Result: Sendable>(
         organization: OrganizationID,
         statementTimeout: Duration = .seconds(5),
@@ -61,7 +63,15 @@ extension PostgresConnection {
             )
             let result = try await body(self)
             bodyFinished = true
-            try await query("COMMIT", logger: logger)
+            // A statement that failed after `body` stopped reading its rows (or whose error `body` caught) leaves the
+            // transaction aborted, and COMMIT then quietly answers ROLLBACK: report it rather than a partial result.
+            let commit: EventLoopFuture<PostgresQueryResult> = query("COMMIT", logger: logger)
+            guard try await commit.get().metadata.command == "COMMIT" else {
+                throw DatabaseError(
+                    .statementFailed,
+                    "a statement of a reader transaction failed without reporting it (were its rows left unread?), "
+                        + "so the transaction was rolled back")
+            }
             return result
         } catch {
             if !bodyFinished {
