@@ -32,10 +32,27 @@ struct PageEnvelope<Row: Encodable & Sendable>: Encodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case pageSize = "page_size", totalCount = "total_count", hasNext = "has_next", nextCursor = "next_cursor"
         }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(pageSize, forKey: .pageSize)
+            try container.encode(totalCount, forKey: .totalCount)
+            try container.encode(hasNext, forKey: .hasNext)
+            try container.encode(nextCursor, forKey: .nextCursor)  // null on the last page, never omitted
+        }
     }
 
     struct Links: Encodable, Sendable {
         let next: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(next, forKey: .next)  // null on the last page, never omitted
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case next
+        }
     }
 
     let data: [Row]
