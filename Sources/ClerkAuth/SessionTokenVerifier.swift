@@ -58,6 +58,7 @@ public final class SessionTokenVerifier: Sendable {
 
     private let configuration: Configuration
     private let keys: KeyCache
+    private let verified = VerifiedTokenCache()
     private let now: @Sendable () -> Date
     private let logger: Logger
 
@@ -141,6 +142,16 @@ public final class SessionTokenVerifier: Sendable {
     private func check(_ token: String) async throws(AuthenticationFailure) -> VerifiedSession {
         guard !token.isEmpty else { throw AuthenticationFailure(.missingToken) }
         guard token.utf8.count <= configuration.maximumTokenLength else { throw AuthenticationFailure(.tooLong) }
+        if let entry = verified.entry(for: token) {
+            let currentTime = now().timeIntervalSince1970
+            let leeway = configuration.leeway.timeInterval
+            guard currentTime <= entry.expiresAt + leeway else { throw AuthenticationFailure(.expired) }
+            if let notBefore = entry.notBefore, currentTime + leeway < notBefore {
+                throw AuthenticationFailure(.notYetValid)
+            }
+            if case .found = await keys.key(for: entry.keyID) { return entry.session }
+            verified.remove(token)
+        }
         let jws = try CompactJWS(parsing: token)
 
         guard jws.header["alg"] == .string("RS256") else { throw AuthenticationFailure(.unsupportedAlgorithm) }
@@ -186,9 +197,13 @@ public final class SessionTokenVerifier: Sendable {
         guard let organizationID = claims.organizationID, !organizationID.isEmpty else {
             throw AuthenticationFailure(.missingOrganization)
         }
-        return VerifiedSession(
+        let session = VerifiedSession(
             subject: subject, organizationID: organizationID, organizationRole: claims.organizationRole,
             sessionID: claims.sessionID, authorizedParty: claims.authorizedParty,
             expiresAt: Date(timeIntervalSince1970: expiresAt), version: claims.version)
+        verified.insert(
+            .init(session: session, keyID: kid, notBefore: claims.notBefore, expiresAt: expiresAt), for: token,
+            now: currentTime)
+        return session
     }
 }
