@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "ReportTests",
             dependencies: [
-                "Report", "Load", "TestSupport",
+                "Report", "Load", "Pipeline", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
