@@ -204,22 +204,7 @@ struct ChildRunner: Sendable {
     /// Creates a runner of a pipeline of `organizations` sandbox clinics of `patients` each, with Chatwoot allowed
     /// `chatwootPerMinute` requests a minute (1 keeps organizations waiting on their request budget).
     init(organizations: Int = 2, patients: Int = 120, chatwootPerMinute: Int = 100_000) throws {
-        // The test bundle sits next to the package's executables in the build folder.
-        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        let candidates = [
-            buildFolder.appendingPathComponent("routiq"),
-            buildFolder.deletingLastPathComponent().appendingPathComponent("routiq"),
-            buildFolder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("routiq"),
-        ]
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
-        else {
-            throw ChildRunnerError(
-                "the routiq executable was not found next to the tests (looked at \(candidates.map(\.path))); "
-                    + "`swift test` builds it — run `swift build` first when running a test binary by hand")
-        }
-        self.executable = executable
+        executable = try RoutiqExecutable.locate()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("routiq-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         pipeline = folder.appendingPathComponent("crash.yml")

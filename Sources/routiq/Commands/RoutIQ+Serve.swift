@@ -106,16 +106,16 @@ extension RoutIQ {
 
         private func authenticationSettings(environment: RuntimeEnvironment) throws -> AuthenticationSettings {
             guard let url = jwksURL ?? environment.clerkJWKSURL else {
-                throw ValidationError(
+                throw Self.misconfigured(
                     "set CLERK_JWKS_URL (or --jwks-url) to the Clerk Frontend API's /.well-known/jwks.json; "
                         + "for a local try-out, run the demo and then: routiq serve --demo")
             }
             guard let issuer = environment.clerkIssuer else {
-                throw ValidationError("set CLERK_ISSUER to the Frontend API URL every token's iss must equal")
+                throw Self.misconfigured("set CLERK_ISSUER to the Frontend API URL every token's iss must equal")
             }
             let parties = environment.clerkAuthorizedParties
             if parties == nil, !allowAnyAzp {
-                throw ValidationError(
+                throw Self.misconfigured(
                     "set CLERK_AUTHORIZED_PARTIES to the dashboard's origins (comma-separated), "
                         + "or pass --allow-any-azp to accept any")
             }
@@ -141,7 +141,7 @@ extension RoutIQ {
                 do {
                     try await verifier.start()
                 } catch {
-                    throw ValidationError("cannot use the JWKS at \(settings.jwksURL): \(error)")
+                    throw Self.misconfigured("cannot use the JWKS at \(settings.jwksURL): \(error)")
                 }
                 let database = DatabaseContext(environment: environment)
                 let endpoint = try await database.endpoint(logger: logger)
@@ -179,7 +179,7 @@ extension RoutIQ {
                 .parse(contentsOf: URL(fileURLWithPath: demoPipeline), displayName: demoPipeline)
             for diagnostic in parsed.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
             guard let sandbox = parsed.definition?.sandbox else {
-                throw ValidationError("\(demoPipeline) has no sandbox: section; --demo needs the demo pipeline")
+                throw Self.misconfigured("\(demoPipeline) has no sandbox: section; --demo needs the demo pipeline")
             }
             let configuration = SandboxServer.Configuration(
                 port: 0, seed: UInt64(sandbox.seed), organizationCount: sandbox.organizations,
@@ -191,7 +191,7 @@ extension RoutIQ {
                     jwksURL: endpoints.clerkJWKSURL,
                     verifier: .init(issuer: endpoints.clerkFrontendAPIURL, authorizedParties: [DemoToken.party]))
                 guard let organization = endpoints.organizations.first?.id else {
-                    throw ValidationError("the demo sandbox has no organizations")
+                    throw Self.misconfigured("the demo sandbox has no organizations")
                 }
                 let host = Self.urlHost(self.host)
                 try await serve(environment: environment, settings: settings, logger: logger) { addresses in
@@ -212,6 +212,12 @@ extension RoutIQ {
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }
             }
+        }
+
+        /// A setting that is missing or unusable at run time: the message on standard error, exit code 2.
+        private static func misconfigured(_ message: String) -> ExitCode {
+            CommandFailure.printError(message)
+            return CommandFailure.invalidConfiguration
         }
 
         private static func urlHost(_ host: String) -> String {
