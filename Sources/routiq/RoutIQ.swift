@@ -25,7 +25,7 @@ struct RoutIQ: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            let format = (command as? any LoggingCommand)?.options.logFormat ?? .text
+            let format = (command as? any LoggingCommand)?.logFormat ?? .text
             let display = (command as? Run).flatMap {
                 TerminalProgressDisplay.makeForStandardError(
                     title: $0.pipeline, format: format, environment: RuntimeEnvironment())

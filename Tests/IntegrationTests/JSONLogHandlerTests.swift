@@ -30,7 +30,11 @@ struct JSONLogHandlerTests {
         let run = try #require(try RoutIQ.parseAsRoot(["run", "p.yml", "--log-format", "json"]) as? RoutIQ.Run)
         #expect(run.options.logFormat == .json)
         let history = try #require(try RoutIQ.parseAsRoot(["history"]) as? any LoggingCommand)
-        #expect(history.options.logFormat == .text)
+        #expect(history.logFormat == .text)
+        let serve = try #require(try RoutIQ.parseAsRoot(["serve"]) as? any LoggingCommand)
+        #expect(serve.logFormat == .json)
+        let textServe = try #require(try RoutIQ.parseAsRoot(["serve", "--log-format", "text"]) as? any LoggingCommand)
+        #expect(textServe.logFormat == .text)
         #expect(throws: (any Error).self) { try RoutIQ.parseAsRoot(["history", "--log-format", "xml"]) }
     }
 }

@@ -9,6 +9,16 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// A command whose shared options decide how `main` sets up logging.
 protocol LoggingCommand {
     var options: GlobalOptions { get }
+
+    /// The log format without `--log-format`: text, except for `serve`, whose access log is one JSON object a line.
+    static var defaultLogFormat: LogFormat { get }
+}
+
+extension LoggingCommand {
+    static var defaultLogFormat: LogFormat { .text }
+
+    /// `--log-format`, else the command's default.
+    var logFormat: LogFormat { options.logFormat ?? Self.defaultLogFormat }
 }
 
 /// Options every command accepts.
@@ -24,11 +34,12 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Log line format: text (human-readable) or json (one JSON object per event, for log collectors).",
+            "Log line format: text (human-readable) or json (one JSON object per event, for log collectors); "
+                + "text by default, json for serve.",
             valueName: "format"
         )
     )
-    var logFormat: LogFormat = .text
+    var logFormat: LogFormat?
 
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
@@ -61,4 +72,6 @@ extension RoutIQ.Orgs.SetCredential: LoggingCommand {}
 extension RoutIQ.Orgs.RemoveCredential: LoggingCommand {}
 extension RoutIQ.Vault.Rotate: LoggingCommand {}
 extension RoutIQ.Quarantine.List: LoggingCommand {}
-extension RoutIQ.Serve: LoggingCommand {}
+extension RoutIQ.Serve: LoggingCommand {
+    static var defaultLogFormat: LogFormat { .json }
+}
