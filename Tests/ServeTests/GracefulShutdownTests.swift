@@ -7,29 +7,20 @@ import Testing
 struct GracefulShutdownTests {
     @Test("a request in flight when shutdown starts is answered in full")
     func inFlightRequestFinishes() async throws {
-        let (held, release) = AsyncStream.makeStream(of: Void.self)
         let inflight = try await APIHarness.withAPI(
             configure: { configuration in
-                configuration.poolSize = 1
                 configuration.leaseTimeout = .seconds(10)
                 configuration.shutdownGrace = .seconds(10)
             }, poolSize: 1
         ) { api in
             let token = try await api.token(for: api.organizationA)
-            let holder = Task {
-                try await api.client.withConnection { _ in
-                    for await _ in held { break }
-                }
-            }
-            try await Task.sleep(for: .milliseconds(200))
+            let hold = try await ConnectionHold.take(from: api.client)
             let inflight = Task { try await api.get("/\(api.organizationA)/patients?limit=3", token: token) }
             try await Task.sleep(for: .milliseconds(300))
             Task {
                 try await Task.sleep(for: .milliseconds(700))
-                release.yield()
-                release.finish()
+                try await hold.release()
             }
-            _ = holder
             return inflight  // returning starts the graceful shutdown while the request waits for its connection
         }
         let reply = try await inflight.value

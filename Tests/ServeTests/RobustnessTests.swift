@@ -44,23 +44,14 @@ struct RobustnessTests {
         try await APIHarness.withAPI(
             configure: { configuration in
                 configuration.leaseTimeout = .milliseconds(300)
-                configuration.poolSize = 1
             }, poolSize: 1
         ) { api in
             let token = try await api.token(for: api.organizationA)
-            let (held, release) = AsyncStream.makeStream(of: Void.self)
-            let holder = Task {
-                try await api.client.withConnection { _ in
-                    for await _ in held { break }
-                }
-            }
-            try await Task.sleep(for: .milliseconds(200))
+            let hold = try await ConnectionHold.take(from: api.client)
             let started = ContinuousClock.now
             let reply = try await api.get("/\(api.organizationA)/patients", token: token)
             let waited = ContinuousClock.now - started
-            release.yield()
-            release.finish()
-            try await holder.value
+            try await hold.release()
             #expect(reply.status == 503)
             #expect(reply.headers["Retry-After"].first != nil)
             #expect(waited < .seconds(5))
@@ -76,23 +67,14 @@ struct RobustnessTests {
             configure: { configuration in
                 configuration.requestDeadline = .milliseconds(500)
                 configuration.leaseTimeout = .seconds(30)
-                configuration.poolSize = 1
             }, poolSize: 1
         ) { api in
             let token = try await api.token(for: api.organizationA)
-            let (held, release) = AsyncStream.makeStream(of: Void.self)
-            let holder = Task {
-                try await api.client.withConnection { _ in
-                    for await _ in held { break }
-                }
-            }
-            try await Task.sleep(for: .milliseconds(200))
+            let hold = try await ConnectionHold.take(from: api.client)
             let started = ContinuousClock.now
             let reply = try await api.get("/\(api.organizationA)/summary", token: token)
             let waited = ContinuousClock.now - started
-            release.yield()
-            release.finish()
-            try await holder.value
+            try await hold.release()
             #expect(reply.status == 503)
             #expect(waited < .seconds(5))
         }
