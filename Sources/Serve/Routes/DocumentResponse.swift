@@ -13,16 +13,11 @@ struct DocumentResponse {
 
     let cache: CompressedDocumentCache
 
-    /// Whether the client asked to revalidate (`If-None-Match` present).
-    static func isConditional(_ request: Request) -> Bool {
-        !request.headers[values: .ifNoneMatch].isEmpty
-    }
-
-    /// Whether `If-None-Match` names `etag` (either representation's), by the weak comparison RFC 9110 §13.1.2
-    /// prescribes for it.
-    static func matches(_ request: Request, etag: String) -> Bool {
+    /// Whether the `If-None-Match` field values name `etag` (either representation's), by the weak comparison
+    /// RFC 9110 §13.1.2 prescribes for it.
+    static func matches(_ ifNoneMatch: [String], etag: String) -> Bool {
         let candidates = Set([etag, gzipTag(etag)].map(opaque))
-        for value in request.headers[values: .ifNoneMatch] {
+        for value in ifNoneMatch {
             for item in value.split(separator: ",") {
                 let tag = item.trimmingCharacters(in: .whitespaces)
                 if tag == "*" || candidates.contains(opaque(tag)) { return true }

@@ -24,28 +24,38 @@ struct ReportRoutes {
         }
     }
 
+    /// What one read of the stored document found.
+    private enum Lookup: Sendable {
+        case notModified(etag: String)
+        case found(ReportDocument)
+        case missing
+    }
+
     private func serve(
         _ kind: ReportDocument.Kind, request: Request, context: APIRequestContext, headers: HTTPFields
     ) async throws -> Response {
         let organization = try context.authorizedOrganization()
         let logger = context.logger
-        if DocumentResponse.isConditional(request) {
-            let etag = try await reader.read(organization, deadline: context.deadline, logger: logger) { connection in
-                try await ReportDocumentStore.etag(kind, on: connection, logger: logger)
+        let ifNoneMatch = request.headers[values: .ifNoneMatch]
+        // One reader transaction: a revalidation reads only the ETag, and the document only when it changed.
+        let lookup = try await reader.read(organization, deadline: context.deadline, logger: logger) {
+            connection -> Lookup in
+            if !ifNoneMatch.isEmpty,
+                let etag = try await ReportDocumentStore.etag(kind, on: connection, logger: logger),
+                DocumentResponse.matches(ifNoneMatch, etag: etag)
+            {
+                return .notModified(etag: etag)
             }
-            if let etag, DocumentResponse.matches(request, etag: etag) {
-                return documents.notModified(request, etag: etag)
-            }
+            return try await ReportDocumentStore.document(kind, on: connection, logger: logger).map(Lookup.found)
+                ?? .missing
         }
-        let document = try await reader.read(organization, deadline: context.deadline, logger: logger) { connection in
-            try await ReportDocumentStore.document(kind, on: connection, logger: logger)
-        }
-        guard let document else {
+        switch lookup {
+        case .notModified(let etag):
+            return documents.notModified(request, etag: etag)
+        case .found(let document):
+            return try documents.ok(request, document: document, extraHeaders: headers)
+        case .missing:
             throw APIProblem.notFound("No report has been generated for this organization yet.")
         }
-        if DocumentResponse.matches(request, etag: document.etag) {
-            return documents.notModified(request, etag: document.etag)
-        }
-        return try documents.ok(request, document: document, extraHeaders: headers)
     }
 }
