@@ -143,12 +143,7 @@ public final class SessionTokenVerifier: Sendable {
         guard !token.isEmpty else { throw AuthenticationFailure(.missingToken) }
         guard token.utf8.count <= configuration.maximumTokenLength else { throw AuthenticationFailure(.tooLong) }
         if let entry = verified.entry(for: token) {
-            let currentTime = now().timeIntervalSince1970
-            let leeway = configuration.leeway.timeInterval
-            guard currentTime <= entry.expiresAt + leeway else { throw AuthenticationFailure(.expired) }
-            if let notBefore = entry.notBefore, currentTime + leeway < notBefore {
-                throw AuthenticationFailure(.notYetValid)
-            }
+            try checkValidity(expiresAt: entry.expiresAt, notBefore: entry.notBefore, at: now().timeIntervalSince1970)
             if case .found = await keys.key(for: entry.keyID) { return entry.session }
             verified.remove(token)
         }
@@ -180,12 +175,8 @@ public final class SessionTokenVerifier: Sendable {
         // The signature holds: the claims come from the issuer and can be checked.
         let claims = try SessionClaims(payload: jws.payload)
         let currentTime = now().timeIntervalSince1970
-        let leeway = configuration.leeway.timeInterval
         guard let expiresAt = claims.expiresAt else { throw AuthenticationFailure(.missingExpiry) }
-        guard currentTime <= expiresAt + leeway else { throw AuthenticationFailure(.expired) }
-        if let notBefore = claims.notBefore, currentTime + leeway < notBefore {
-            throw AuthenticationFailure(.notYetValid)
-        }
+        try checkValidity(expiresAt: expiresAt, notBefore: claims.notBefore, at: currentTime)
         guard claims.issuer == configuration.issuer else { throw AuthenticationFailure(.wrongIssuer) }
         if let allowed = configuration.authorizedParties {
             guard let party = claims.authorizedParty, allowed.contains(party) else {
@@ -205,5 +196,16 @@ public final class SessionTokenVerifier: Sendable {
             .init(session: session, keyID: kid, notBefore: claims.notBefore, expiresAt: expiresAt), for: token,
             now: currentTime)
         return session
+    }
+
+    /// The time checks, on a fresh token and on a remembered one alike: `exp` and `nbf` with the leeway.
+    private func checkValidity(expiresAt: TimeInterval, notBefore: TimeInterval?, at currentTime: TimeInterval)
+        throws(AuthenticationFailure)
+    {
+        let leeway = configuration.leeway.timeInterval
+        guard currentTime <= expiresAt + leeway else { throw AuthenticationFailure(.expired) }
+        if let notBefore, currentTime + leeway < notBefore {
+            throw AuthenticationFailure(.notYetValid)
+        }
     }
 }
