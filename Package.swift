@@ -117,6 +117,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Pipeline", "Load",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -151,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "ExtractTests",
             dependencies: [
-                "Extract", "Pipeline", "Sandbox",
+                "Extract", "Pipeline", "Sandbox", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -170,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "ClerkAuthTests",
             dependencies: [
-                "ClerkAuth",
+                "ClerkAuth", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Pipeline
 import Sandbox
+import TestSupport
 import Testing
 
 @testable import Extract

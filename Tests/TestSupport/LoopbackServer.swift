@@ -1,23 +1,24 @@
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
 
 /// A small HTTP server on 127.0.0.1 for tests that need responses the sandbox does not make (redirects, huge
-/// bodies, absurd rate-limit headers); it records every request it receives.
-struct LoopbackServer: Sendable {
+/// bodies, absurd rate-limit headers, a JWKS endpoint that misbehaves); it records every request it receives.
+public struct LoopbackServer: Sendable {
     /// One request as the server saw it.
-    struct ReceivedRequest: Sendable {
-        var path: String
-        var query: String
-        var headers: HTTPFields
+    public struct ReceivedRequest: Sendable {
+        public var path: String
+        public var query: String
+        public var headers: HTTPFields
     }
 
     /// Records requests through the router's middleware.
-    final class Recorder: Sendable {
+    public final class Recorder: Sendable {
         private let requests = Mutex<[ReceivedRequest]>([])
 
-        var received: [ReceivedRequest] { requests.withLock { $0 } }
+        /// Every request so far, in arrival order.
+        public var received: [ReceivedRequest] { requests.withLock { $0 } }
 
         func record(_ request: ReceivedRequest) {
             requests.withLock { $0.append(request) }
@@ -38,11 +39,12 @@ struct LoopbackServer: Sendable {
     }
 
     /// `http://127.0.0.1:PORT`.
-    let baseURL: String
-    let recorder: Recorder
+    public let baseURL: String
+    /// What the server received.
+    public let recorder: Recorder
 
     /// Starts a server with the routes `configure` adds, runs `body`, then stops the server.
-    static func with<Result: Sendable>(
+    public static func with<Result: Sendable>(
         _ configure: (Router<BasicRequestContext>) -> Void,
         _ body: (LoopbackServer) async throws -> Result
     ) async throws -> Result {
@@ -58,7 +60,7 @@ struct LoopbackServer: Sendable {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             },
-            logger: Logger(label: "routiq.extract.tests.loopback", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: Logger(label: "routiq.tests.loopback", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
