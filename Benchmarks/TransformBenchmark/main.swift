@@ -5,19 +5,6 @@ import Foundation
 import Pipeline
 import Transform
 
-/// A small deterministic random number generator (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func seconds(_ body: () -> Void) -> Double {
     let start = ContinuousClock.now
     body()
@@ -105,7 +92,7 @@ func roll(_ percent: Int, _ random: inout SplitMix64) -> Bool {
 let arguments = CommandLine.arguments
 let patientCount = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let appointmentsPerPatient = arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20
-var random = SplitMix64(state: 20_261_126)
+var random = SplitMix64(seed: 20_261_126)
 
 // Phone numbers.
 let inputs = phoneInputs(count: 200_000, using: &random)

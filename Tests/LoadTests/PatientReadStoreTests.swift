@@ -16,18 +16,6 @@ struct PatientReadStoreTests {
 
     // MARK: Seed
 
-    /// splitmix64: the same data on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let lastNames: [String?] = [
         "Smith", "smith", "SMITH", "O'Brien", "100% Fit", "under_score", "under-score", "back\\slash", "Zoë", "Ng",
         "ng", "", nil, nil, "Nguyen", "Lee", "de la Cruz", "Ålund", "Brown", "brown",
@@ -46,7 +34,7 @@ struct PatientReadStoreTests {
     ) async throws {
         let logger = TestDatabase.logger
         let org = organization.rawValue
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         try await connection.query(
             "INSERT INTO organizations (organization_id, name) VALUES (\(org), \(org)) ON CONFLICT DO NOTHING",
             logger: logger)
@@ -66,7 +54,7 @@ struct PatientReadStoreTests {
 
     static func insertPatient(
         _ connection: PostgresConnection, organization: OrganizationID, number: Int,
-        random: inout SeededGenerator, emailDomain: String,
+        random: inout SplitMix64, emailDomain: String,
         priority fixedPriority: Int? = nil, score fixedScore: Int? = nil
     ) async throws {
         let logger = TestDatabase.logger
@@ -420,7 +408,7 @@ struct PatientReadStoreTests {
         for sort in PatientSort.allCases {
             try await Self.withSeededDatabase { client in
                 let before = Set(try await Self.reference(client, order: "p.patient_id").map(\.id))
-                var random = SeededGenerator(state: 99)
+                var random = SplitMix64(seed: 99)
                 var added: [String] = []
                 let rows = try await Self.walk(
                     between: { page in
@@ -470,7 +458,7 @@ struct PatientReadStoreTests {
             try await client.withTransaction(logger: TestDatabase.logger) { connection in
                 try await Self.seed(
                     connection, organization: Self.organizationA, count: 0, seed: 5, emailDomain: "a.example")
-                var random = SeededGenerator(state: 5)
+                var random = SplitMix64(seed: 5)
                 for number in 1...50 {
                     try await Self.insertPatient(
                         connection, organization: Self.organizationA, number: number, random: &random,
