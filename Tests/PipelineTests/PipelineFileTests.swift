@@ -100,6 +100,27 @@ struct PipelineFileTests {
             ])
     }
 
+    @Test("score_activity selects the BG/NBD model by default and the original rules with model: rules_v1")
+    func scoringModel() throws {
+        for (line, expected) in [("", ScoreActivitySettings.Model.bgnbd), ("    model: rules_v1\n", .rulesV1)] {
+            let text =
+                """
+                version: 1
+                name: scoring
+                http:
+                  contact_email: ops@example.com
+                stages:
+                  - extract: cliniko
+                  - load: postgres
+                  - transform: score_activity
+
+                """ + line
+            let result = parser.parse(text: text, file: "s.yml")
+            let definition = try #require(result.definition, "\(result.diagnostics)")
+            #expect(definition.stages[2].settings == .scoreActivity(ScoreActivitySettings(model: expected)))
+        }
+    }
+
     @Test("values are interpolated from the given environment, with defaults")
     func interpolation() throws {
         let text = """

@@ -268,7 +268,7 @@ extension PipelineNodeReader {
             section.finish(allowed: [
                 "transform", "id", "recent_days", "dormant_after_days", "medium_risk_after_days",
                 "high_risk_after_days",
-                "new_patient_days", "late_cancellation_hours", "attendance_window_days", "average_fee",
+                "new_patient_days", "late_cancellation_hours", "attendance_window_days", "average_fee", "model",
             ])
             let settings = ScoreActivitySettings(
                 recentDays: section.integer("recent_days", default: 30, range: 1...3_650),
@@ -278,7 +278,8 @@ extension PipelineNodeReader {
                 newPatientDays: section.integer("new_patient_days", default: 30, range: 1...3_650),
                 lateCancellationHours: section.integer("late_cancellation_hours", default: 24, range: 0...720),
                 attendanceWindowDays: section.integer("attendance_window_days", default: 90, range: 1...3_650),
-                averageFee: section.number("average_fee", default: 0, range: 0...1_000_000)
+                averageFee: section.number("average_fee", default: 0, range: 0...1_000_000),
+                model: section.choice("model", default: ScoreActivitySettings.Model.bgnbd)
             )
             if settings.mediumRiskAfterDays > settings.highRiskAfterDays,
                 let entry = section.entry("medium_risk_after_days")

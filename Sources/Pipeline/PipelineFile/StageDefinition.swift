@@ -197,6 +197,16 @@ public struct MatchContactsSettings: Sendable, Hashable {
 
 /// `transform: score_activity` settings. Thresholds are in days unless named otherwise.
 public struct ScoreActivitySettings: Sendable, Hashable {
+    /// Which rules set the priorities (`docs/scoring.md`).
+    public enum Model: String, Sendable, Hashable, CaseIterable {
+        /// The re-engagement model: a BG/NBD fit per organization, each patient's own rhythm, a short call list.
+        case bgnbd
+        /// The original rules: silence, attendance and missed visits.
+        case rulesV1 = "rules_v1"
+    }
+
+    /// Which rules set the priorities; ``Model/bgnbd`` by default.
+    public var model: Model
     /// A visit within this many days is "recent"; 30 by default.
     public var recentDays: Int
     /// Engagement becomes dormant after this many days without contact; 30 by default.
@@ -223,8 +233,10 @@ public struct ScoreActivitySettings: Sendable, Hashable {
         newPatientDays: Int = 30,
         lateCancellationHours: Int = 24,
         attendanceWindowDays: Int = 90,
-        averageFee: Double = 0
+        averageFee: Double = 0,
+        model: Model = .bgnbd
     ) {
+        self.model = model
         self.recentDays = recentDays
         self.dormantAfterDays = dormantAfterDays
         self.mediumRiskAfterDays = mediumRiskAfterDays

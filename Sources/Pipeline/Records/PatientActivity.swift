@@ -93,6 +93,22 @@ public struct PatientActivity: Sendable, Hashable, Codable {
     public var recommendedAction: String
     /// Attended visits of all time × the configured average fee; `nil` when no fee is configured.
     public var lifetimeValue: Double?
+    /// The probability that the patient is still a patient, from the organization's BG/NBD fit; `nil` without a fit
+    /// or an attended visit.
+    public var probabilityAlive: Double?
+    /// The visits the BG/NBD fit expects from the patient in the next 90 days; `nil` without a fit or a visit.
+    public var expectedVisits90d: Double?
+    /// The median number of days between the patient's attended visit days; `nil` with fewer than two.
+    public var typicalIntervalDays: Double?
+    /// Days since the last attended visit ÷ ``typicalIntervalDays``; above 1 the patient is later than usual.
+    public var overdueRatio: Double?
+    /// The patient's recency, frequency and monetary quintiles among the organization's patients with a visit.
+    public var rfm: RFM?
+    /// The patient's place on the call list (1 = call first; patients with identical histories share a place);
+    /// `nil` when not on the list.
+    public var callRank: Int?
+    /// Why the patient is on the call list, in words for the clinic's staff (no names or contact details).
+    public var callReason: String?
 
     /// Creates a patient activity row; the scorer is the usual way to make one.
     ///
@@ -123,7 +139,14 @@ public struct PatientActivity: Sendable, Hashable, Codable {
         riskScore: Int,
         actionPriority: Int,
         recommendedAction: String,
-        lifetimeValue: Double? = nil
+        lifetimeValue: Double? = nil,
+        probabilityAlive: Double? = nil,
+        expectedVisits90d: Double? = nil,
+        typicalIntervalDays: Double? = nil,
+        overdueRatio: Double? = nil,
+        rfm: RFM? = nil,
+        callRank: Int? = nil,
+        callReason: String? = nil
     ) {
         self.patientID = patientID
         self.asOf = asOf
@@ -151,5 +174,12 @@ public struct PatientActivity: Sendable, Hashable, Codable {
         self.actionPriority = actionPriority
         self.recommendedAction = recommendedAction
         self.lifetimeValue = lifetimeValue
+        self.probabilityAlive = probabilityAlive
+        self.expectedVisits90d = expectedVisits90d
+        self.typicalIntervalDays = typicalIntervalDays
+        self.overdueRatio = overdueRatio
+        self.rfm = rfm
+        self.callRank = callRank
+        self.callReason = callReason
     }
 }

@@ -13,6 +13,8 @@ extension BetaGeometricModel {
         case didNotConverge(iterations: Int)
         /// The maximum lies at the edge of the parameter space (a parameter tends to 0 or infinity).
         case degenerate
+        /// The pipeline selects the original rules (`model: rules_v1`), so no fit was attempted.
+        case notRequested
 
         /// A sentence for the log and the report (no patient data).
         public var description: String {
@@ -27,6 +29,8 @@ extension BetaGeometricModel {
                 "the fit did not converge in \(iterations) iterations"
             case .degenerate:
                 "the best fit lies at the edge of the model (a parameter runs to 0 or infinity)"
+            case .notRequested:
+                "the pipeline selects the original rules (model: rules_v1)"
             }
         }
     }
