@@ -100,10 +100,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Runner",
+            dependencies: [
+                "Pipeline", "Extract", "Transform", "Load", "Report", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "routiq",
             dependencies: [
-                "Pipeline", "Extract", "Transform", "Load", "Report", "Sandbox", "Serve", "ClerkAuth",
+                "Pipeline", "Extract", "Transform", "Load", "Report", "Runner", "Sandbox", "Serve", "ClerkAuth",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -198,9 +208,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RunnerTests",
+            dependencies: ["Runner", "Pipeline", "Report"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Pipeline", "Extract", "Load", "Sandbox", "Transform", "TestSupport", "routiq",
+                "Pipeline", "Extract", "Load", "Runner", "Sandbox", "Transform", "TestSupport", "routiq",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

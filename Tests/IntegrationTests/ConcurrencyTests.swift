@@ -3,10 +3,9 @@ import Load
 import Logging
 import Pipeline
 import PostgresNIO
+import Runner
 import TestSupport
 import Testing
-
-@testable import routiq
 
 /// Many organizations at once (DESIGN §4: organizations run concurrently up to a bound, and one organization's
 /// trouble never touches another's): no hang at any concurrency, a bounded wait for a database connection, and a stop

@@ -6,7 +6,7 @@ import Sandbox
 import TestSupport
 import Testing
 
-@testable import routiq
+@testable import Runner
 
 /// Hostile values and clock-skewed records through the real path: the sandbox over HTTP, the runner, PostgreSQL.
 @Suite("routiq run with hostile values and future timestamps from the APIs")

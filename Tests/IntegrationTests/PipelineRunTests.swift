@@ -3,6 +3,7 @@ import Load
 import Logging
 import Pipeline
 import PostgresNIO
+import Runner
 import Sandbox
 import TestSupport
 import Testing

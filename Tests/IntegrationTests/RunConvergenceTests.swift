@@ -2,12 +2,11 @@ import Foundation
 import Load
 import Pipeline
 import PostgresNIO
+import Runner
 import Sandbox
 import TestSupport
 import Testing
 import Transform
-
-@testable import routiq
 
 /// `routiq run` against a sandbox the test controls: the warehouse equals the sources' truth, and every way of
 /// getting there (incremental after a change, through faults, past bad records) ends in the same state.

@@ -2,6 +2,7 @@ import Foundation
 import Load
 import Logging
 import Pipeline
+import Runner
 import Synchronization
 import TestSupport
 import Testing
@@ -348,7 +349,7 @@ struct RunProgressTests {
                 definition: definition, runID: UUID(), asOf: nil, forceFull: false, concurrency: 2, isDryRun: false,
                 onlyOrganizations: [], actor: "tests", logger: TestDatabase.logger
             )
-            run.progress = progress
+            run.observer = progress
             let outcomes = try await run.execute(client: client, vault: vault)
             let snapshot = progress.snapshot
             #expect(snapshot.stage == "report")

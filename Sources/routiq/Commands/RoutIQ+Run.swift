@@ -5,6 +5,7 @@ import Load
 import Logging
 import Pipeline
 import PostgresNIO
+import Runner
 import Sandbox
 import UnixSignals
 
@@ -106,7 +107,7 @@ extension RoutIQ {
                 logger: logger
             )
             configured.maxRejects = maxRejects.flatMap(RejectLimit.parse)
-            configured.progress = display?.progress
+            configured.observer = display?.progress
             let (dryRun, metricsJSON) = (self.dryRun, self.metricsJSON)
             configured.abandon = { outcomes in
                 // Statements that never return hold the run and its connection pool: report and end the process.

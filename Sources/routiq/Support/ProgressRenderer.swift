@@ -1,3 +1,5 @@
+import Runner
+
 /// Turns a run's progress into the lines of the terminal display: a header line for the run, then one line per
 /// organization with its status, elapsed time, records read, read rate, stage and resource and, where the source
 /// said how many records a resource has, the share read and the time left for that resource.

@@ -1,11 +1,13 @@
+import Runner
 import Synchronization
 
 /// The live state of one `routiq run`, for the terminal's progress display: per organization, its status, current
 /// stage and resource, and the records read so far.
 ///
 /// The organizations' concurrent tasks report into it and the display reads a ``Snapshot`` a few times per second.
-/// It holds organization ids, stage and resource names and counts only, never record values (STYLE rule 38).
-final class RunProgress: Sendable {
+/// It holds organization ids, stage and resource names and counts only, never record values (STYLE rule 38). The run
+/// reports through ``RunObserver``.
+final class RunProgress: RunObserver {
     /// Where one organization is.
     enum Status: String, Sendable, CaseIterable {
         case waiting, running, succeeded, failed, skipped, cancelled
@@ -179,5 +181,27 @@ final class RunProgress: Sendable {
         organization.resourceExpected = nil
         organization.resourceStartedAt = nil
         organization.resourceUpdatedAt = nil
+    }
+}
+
+extension RunProgress {
+    /// One organization started, now.
+    func organizationStarted(_ id: String) {
+        organizationStarted(id, at: .now)
+    }
+
+    /// One organization started reading `resource`, now.
+    func resourceStarted(_ resource: String, organization id: String) {
+        resourceStarted(resource, organization: id, at: .now)
+    }
+
+    /// The current resource of one organization has read `records` records in `pages` pages so far, as of now.
+    func resourceRead(records: Int, pages: Int, expected: Int?, organization id: String) {
+        resourceRead(records: records, pages: pages, expected: expected, organization: id, at: .now)
+    }
+
+    /// One organization's part of the run is over, now.
+    func organizationFinished(_ id: String, status: OrganizationOutcome.Status) {
+        organizationFinished(id, status: status, at: .now)
     }
 }

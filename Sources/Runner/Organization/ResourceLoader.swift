@@ -5,16 +5,6 @@ import Logging
 import Pipeline
 import PostgresNIO
 
-/// What the per-record transform decided.
-enum Staged<Record: Sendable>: Sendable {
-    /// Load the (possibly changed) record.
-    case keep(Record)
-    /// Quarantine it instead.
-    case quarantine(QuarantineWriter.Entry)
-    /// Not this organization's record (e.g. a Clerk user of another organization): leave it out.
-    case skip
-}
-
 /// Streams one resource's pages into its staging table and merges them: the load half of an extract.
 ///
 /// Pages flow one at a time: each page's records pass the per-record transform and are encoded as COPY rows, which
@@ -38,8 +28,8 @@ struct ResourceLoader: Sendable {
     /// The run's as-of: no cursor moves past it.
     let asOf: Date
     let stop: StopRequest
-    /// The terminal's progress display, when there is one.
-    var progress: RunProgress? = nil
+    /// Told how the run progresses (the terminal's progress display), when something watches.
+    var observer: (any RunObserver)? = nil
     let logger: Logger
 
     /// Stages every page of `pages` (then the re-read quarantined records), merges, and (for a complete full fetch)
@@ -62,7 +52,7 @@ struct ResourceLoader: Sendable {
         childTable: (table: String, columns: [WarehouseColumn])? = nil
     ) async throws -> (ResourceFigures, Date?) where Pages.Element == SourcePage<Record> {
         let started = ContinuousClock.now
-        progress?.resourceStarted(resource, organization: organization)
+        observer?.resourceStarted(resource, organization: organization)
         let loader = WarehouseLoader(organization: organization)
         let quarantine = QuarantineWriter(organization: organization, runID: runID)
         let table = Record.warehouseTable
@@ -139,7 +129,7 @@ struct ResourceLoader: Sendable {
                 metadata: [
                     "routiq.resource": "\(resource)", "routiq.page": "\(page.pageNumber)", "routiq.rows": "\(kept)",
                 ])
-            progress?.resourceRead(
+            observer?.resourceRead(
                 records: figures.read, pages: figures.pages, expected: page.expectedTotal, organization: organization)
         }
         // The next page is fetched and decoded while this one is encoded and copied into PostgreSQL.
@@ -203,13 +193,5 @@ extension ResourceLoader {
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         guard let data = try? encoder.encode(record) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

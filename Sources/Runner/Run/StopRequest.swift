@@ -8,17 +8,20 @@ import Pipeline
 /// (postgres-nio does not cancel them), the transaction rolls back, and the organization records itself as cancelled
 /// from a task that was not cancelled, so it can still talk to the database. Between pages and patient batches,
 /// ``check()`` is the same request seen at a checkpoint.
-final class StopRequest: Sendable {
+package final class StopRequest: Sendable {
     /// Opens when a stop is asked for.
     let latch = Latch()
 
+    /// Creates a request that nobody has made yet.
+    package init() {}
+
     /// Asks every organization to stop.
-    func request() {
+    package func request() {
         latch.open()
     }
 
     /// Whether a stop was asked for.
-    var isRequested: Bool {
+    package var isRequested: Bool {
         latch.isOpen
     }
 

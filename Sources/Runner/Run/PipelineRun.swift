@@ -1,50 +1,106 @@
 import AsyncHTTPClient
-import Foundation
-import Load
-import Logging
-import Pipeline
-import PostgresNIO
+package import Foundation
+package import Load
+package import Logging
+package import Pipeline
+package import PostgresNIO
 import Report
-import Sandbox
+package import Sandbox
 
 /// One execution of a pipeline: resolves the organizations, starts the in-process sandbox when the pipeline asks
 /// for it (registering its organizations and credentials), and runs organizations concurrently up to a bound.
-struct PipelineRun: Sendable {
-    var definition: PipelineDefinition
-    var runID: UUID
+package struct PipelineRun: Sendable {
+    /// The validated pipeline file.
+    package var definition: PipelineDefinition
+    /// The run's id, shared by every organization's run record.
+    package var runID: UUID
     /// The instant scoring uses; the run's start (or the sandbox's present) when `nil`.
-    var asOf: Date?
-    var forceFull: Bool
-    /// `--max-rejects`, overriding the pipeline's `max_rejects`.
-    var maxRejects: LoadSettings.RejectLimit? = nil
-    var concurrency: Int
-    var isDryRun: Bool
+    package var asOf: Date?
+    /// `--full`: fetch everything whatever the stages' mode, and reconcile deletions.
+    package var forceFull: Bool
+    /// `--max-rejects`, overriding the pipeline's `max_rejects`; `nil` by default.
+    package var maxRejects: LoadSettings.RejectLimit? = nil
+    /// How many organizations run at once.
+    package var concurrency: Int
+    /// `--dry-run`: plan each organization (sources, cursors, credentials) without fetching or writing anything.
+    package var isDryRun: Bool
     /// `--org`: only these organizations (they must be covered by the pipeline).
-    var onlyOrganizations: [String]
-    var actor: String
+    package var onlyOrganizations: [String]
+    /// Who started the run, for the run records and the audit log.
+    package var actor: String
     /// Set by SIGINT/SIGTERM: organizations stop at their next checkpoint and roll back.
-    var stop = StopRequest()
+    package var stop = StopRequest()
     /// A sandbox that is already running (tests that advance or fault it between runs); when `nil`, a pipeline with a
     /// `sandbox:` section starts its own in-process sandbox.
-    var runningSandbox: SandboxEndpoints? = nil
-    /// The terminal's progress display, when there is one.
-    var progress: RunProgress? = nil
+    package var runningSandbox: SandboxEndpoints? = nil
+    /// Told how the run progresses (the terminal's progress display), when something watches; `nil` by default.
+    package var observer: (any RunObserver)? = nil
     /// How long an organization waits for a free database connection before it fails; 60 seconds by default.
-    var leaseTimeout: Duration = .seconds(60)
+    package var leaseTimeout: Duration = .seconds(60)
     /// Called with the outcomes when the run cannot finish because every organization still running lost its database
     /// connection under a statement that never returns (``ConnectionLossWatch``); expected to report them and end the
     /// process. `nil` (tests) watches for nothing.
-    var abandon: (@Sendable ([OrganizationOutcome]) -> Void)? = nil
-    var logger: Logger
+    package var abandon: (@Sendable ([OrganizationOutcome]) -> Void)? = nil
+    /// Where the run logs.
+    package var logger: Logger
+
+    /// Describes a run; nothing happens until ``execute(client:vault:)``.
+    ///
+    /// The other settings keep their defaults: no `--max-rejects`, a new ``StopRequest``, no running sandbox, no
+    /// observer, a 60-second lease timeout and no `abandon` handler.
+    ///
+    /// - Parameters:
+    ///   - definition: The validated pipeline file.
+    ///   - runID: The run's id.
+    ///   - asOf: The instant scoring uses; `nil` for the run's start (or the sandbox's present).
+    ///   - forceFull: Whether to fetch everything (`--full`).
+    ///   - concurrency: How many organizations run at once.
+    ///   - isDryRun: Whether to plan only (`--dry-run`).
+    ///   - onlyOrganizations: `--org`: only these organizations; every one the pipeline covers when empty.
+    ///   - actor: Who started the run.
+    ///   - logger: Where the run logs.
+    package init(
+        definition: PipelineDefinition,
+        runID: UUID,
+        asOf: Date?,
+        forceFull: Bool,
+        concurrency: Int,
+        isDryRun: Bool,
+        onlyOrganizations: [String],
+        actor: String,
+        logger: Logger
+    ) {
+        self.definition = definition
+        self.runID = runID
+        self.asOf = asOf
+        self.forceFull = forceFull
+        self.concurrency = concurrency
+        self.isDryRun = isDryRun
+        self.onlyOrganizations = onlyOrganizations
+        self.actor = actor
+        self.logger = logger
+    }
 
     /// The connection pool a run of `concurrency` organizations needs: one connection per running organization
     /// (each keeps one for its whole run), at least as many as the report stage writes at once, and two to spare
     /// for the run's own bookkeeping.
-    static func connectionsNeeded(concurrency: Int) -> Int {
+    ///
+    /// - Parameter concurrency: How many organizations run at once.
+    /// - Returns: The pool's maximum number of connections.
+    package static func connectionsNeeded(concurrency: Int) -> Int {
         max(concurrency, ReportGenerator.Configuration.Options().maximumConcurrentOrganizations) + 2
     }
 
-    func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
+    /// Runs the pipeline for its organizations (after starting and registering the in-process sandbox when the
+    /// pipeline has one), then writes the `report:` stages.
+    ///
+    /// - Parameters:
+    ///   - client: The database; it needs ``connectionsNeeded(concurrency:)`` connections.
+    ///   - vault: Opens the organizations' stored credentials.
+    /// - Returns: Each organization's outcome, sorted by organization id.
+    /// - Throws: When the organizations cannot be resolved (an organization the pipeline or `--org` names is not
+    ///   registered) or the sandbox cannot start; an organization's own failure is its outcome, never thrown.
+    package func execute(client: PostgresClient, vault: CredentialVault) async throws -> [OrganizationOutcome] {
         if let runningSandbox {
             let present = asOf ?? Instant.parse(runningSandbox.now) ?? Date()
             return try await run(against: runningSandbox, asOf: present, client: client, vault: vault)
@@ -89,7 +145,7 @@ struct PipelineRun: Sendable {
     {
         let reports = ReportStage(definition: definition)
         guard !reports.isEmpty, !isDryRun, !stop.isRequested else { return outcomes }
-        progress?.runStageStarted("report")
+        observer?.runStageStarted("report")
         if outcomes.contains(where: { $0.status == .succeeded }) {
             do {
                 let analyzed = try await PlannerStatistics().refreshStale(client: client, logger: logger)
@@ -124,7 +180,7 @@ struct PipelineRun: Sendable {
             }
             return plans
         }
-        progress?.expect(selected.map(\.id))
+        observer?.expect(selected.map(\.id))
         await warnWhenConnectionsAreShort(organizations: min(concurrency, selected.count), client: client)
         let host = ProcessInfo.processInfo.hostName
         let watch = ConnectionLossWatch()
@@ -147,7 +203,7 @@ struct PipelineRun: Sendable {
                     client: client, credentials: credentials, httpClient: .sharedForExtract, stop: stop, logger: logger
                 )
                 runner.maxRejects = maxRejects
-                runner.progress = progress
+                runner.observer = observer
                 runner.leaseTimeout = leaseTimeout
                 runner.lossWatch = watch
                 watch.started(organization.id)

@@ -9,14 +9,17 @@ import PostgresNIO
 ///
 /// Nothing is fetched and nothing is written; an organization missing a credential is a failed plan (exit code 1),
 /// so a dry run is a pre-flight check for a nightly job.
-struct DryRunPlan: Sendable {
+package struct DryRunPlan: Sendable {
     /// One extract stage's part of the plan.
-    struct Source: Sendable, Codable {
-        var source: String
-        var resources: [String]
+    package struct Source: Sendable, Codable {
+        /// The source, e.g. `cliniko`.
+        package var source: String
+        /// The resources the stage reads.
+        package var resources: [String]
         /// `everything (full: …)`, `everything (first run)` or `changes since <cursor>`.
-        var reads: String
-        var hasCredential: Bool
+        package var reads: String
+        /// Whether the organization's credential for the source is in the vault.
+        package var hasCredential: Bool
     }
 
     let organization: Organization

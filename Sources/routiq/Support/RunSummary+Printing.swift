@@ -1,15 +1,9 @@
 import Foundation
+import Runner
 
-/// The end-of-run table and the `--metrics-json` document.
-struct RunSummary: Encodable {
-    let runID: UUID
-    let pipeline: String
-    let outcomes: [OrganizationOutcome]
-    let seconds: Double
-
-    /// The process's peak resident memory, in bytes.
-    var peakResidentBytes: Int { RunStatistics.peakResidentBytes }
-
+extension RunSummary {
+    /// Prints the end-of-run table to standard output: per organization its status and figures (with `dryRun`, what
+    /// each source would read), then one line with the run's totals.
     func print(dryRun: Bool) {
         if dryRun {
             var plan = TextTable(["ORGANIZATION", "SOURCE", "CREDENTIAL", "READS", "RESOURCES"])
@@ -53,25 +47,5 @@ struct RunSummary: Encodable {
                 Double(peakResidentBytes) / 1_048_576
             )
         )
-    }
-
-    func writeMetrics(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case runID = "run_id", pipeline, outcomes, seconds, peakResidentBytes
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(runID, forKey: .runID)
-        try container.encode(pipeline, forKey: .pipeline)
-        try container.encode(outcomes, forKey: .outcomes)
-        try container.encode(seconds, forKey: .seconds)
-        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
     }
 }

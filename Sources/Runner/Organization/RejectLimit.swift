@@ -1,10 +1,10 @@
-import Pipeline
+package import Pipeline
 
 /// The pipeline's `max_rejects` (or `--max-rejects`): more quarantined records than this fail the organization.
 ///
 /// A flood of rejects usually means the source changed shape or the credentials point at the wrong account; loading
 /// the remainder as if nothing happened would hide that.
-struct RejectLimit: Sendable, Hashable {
+package struct RejectLimit: Sendable, Hashable {
     let limit: LoadSettings.RejectLimit
 
     /// Why the organization fails, or `nil` when the rejects are within the limit.
@@ -26,7 +26,10 @@ struct RejectLimit: Sendable, Hashable {
     }
 
     /// Parses `--max-rejects`: a count such as `100` or a percentage such as `5%`.
-    static func parse(_ text: String) -> LoadSettings.RejectLimit? {
+    ///
+    /// - Parameter text: The option's value.
+    /// - Returns: The limit, or `nil` when `text` is neither a non-negative count nor a percentage from 0 to 100.
+    package static func parse(_ text: String) -> LoadSettings.RejectLimit? {
         if text.hasSuffix("%"), let percent = Double(text.dropLast()), (0...100).contains(percent) {
             return .percent(percent)
         }
@@ -38,9 +41,4 @@ struct RejectLimit: Sendable, Hashable {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
-}
-
-/// Raised inside an organization's transaction when ``RejectLimit`` is exceeded; the transaction rolls back.
-struct RejectLimitExceeded: Error, CustomStringConvertible {
-    let description: String
 }

@@ -35,8 +35,8 @@ struct OrganizationRunner: Sendable {
     let credentials: CredentialStore
     let httpClient: HTTPClient
     let stop: StopRequest
-    /// The terminal's progress display, when there is one.
-    var progress: RunProgress? = nil
+    /// Told how the run progresses (the terminal's progress display), when something watches.
+    var observer: (any RunObserver)? = nil
     /// How long to wait for a free database connection before failing the organization; 60 seconds by default.
     var leaseTimeout: Duration = .seconds(60)
     /// Told which connection the organization holds, to notice the server going away under it.
@@ -57,7 +57,7 @@ struct OrganizationRunner: Sendable {
 
     func run() async -> OrganizationOutcome {
         let started = ContinuousClock.now
-        progress?.organizationStarted(organization.id)
+        observer?.organizationStarted(organization.id)
         var logger = logger
         logger[metadataKey: "routiq.org"] = "\(organization.id)"
         logger[metadataKey: "routiq.run_id"] = "\(runID)"
@@ -91,7 +91,7 @@ struct OrganizationRunner: Sendable {
             logger.error("organization could not start", metadata: ["routiq.error": "\(outcome.message ?? "")"])
         }
         outcome.seconds = (ContinuousClock.now - started).seconds
-        progress?.organizationFinished(organization.id, status: outcome.status)
+        observer?.organizationFinished(organization.id, status: outcome.status)
         return outcome
     }
 
@@ -163,14 +163,14 @@ struct OrganizationRunner: Sendable {
         var figures: [ResourceFigures] = []
         var marks: [(source: String, resource: String, mark: Date?, complete: Bool)] = []
         let loader = ResourceLoader(
-            organization: organization.id, runID: runID, asOf: asOf, stop: stop, progress: progress, logger: logger)
+            organization: organization.id, runID: runID, asOf: asOf, stop: stop, observer: observer, logger: logger)
         let normalizer = makeNormalizer()
         var derived = false
         var stages: [RunStatistics.StageTiming] = []
 
         for stage in definition.stages {
             try stop.check()
-            progress?.stageStarted(stage.id, organization: organization.id)
+            observer?.stageStarted(stage.id, organization: organization.id)
             var stageLogger = logger
             stageLogger[metadataKey: "routiq.stage"] = "\(stage.id)"
             let stageStart = ContinuousClock.now
@@ -217,7 +217,7 @@ struct OrganizationRunner: Sendable {
                 ]
             )
         }
-        progress?.stageStarted("commit", organization: organization.id)
+        observer?.stageStarted("commit", organization: organization.id)
         let limit = RejectLimit(limit: maxRejects ?? definition.load?.maxRejects ?? LoadSettings().maxRejects)
         let totals = Self.totals(of: figures)
         if let violation = limit.violation(rejected: totals.quarantined, read: totals.read) {

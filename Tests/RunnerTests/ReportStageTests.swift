@@ -3,7 +3,7 @@ import Pipeline
 import Report
 import Testing
 
-@testable import routiq
+@testable import Runner
 
 /// The report stage takes its windows from the pipeline, so `summary.json` agrees with the per-patient figures.
 @Suite("report stage settings")
