@@ -137,8 +137,8 @@ extension PipelineNodeReader {
         switch source {
         case .cliniko:
             section.finish(allowed: common + ["per_page", "overlap_minutes"])
-            let extract = readCommonExtract(
-                section, source: source, resources: ClinikoExtractSettings.resources,
+            let extract: ExtractSettings<ClinikoResource> = readCommonExtract(
+                section, source: source,
                 requestsPerMinute: ClinikoExtractSettings.defaultRequestsPerMinute
             )
             return .cliniko(
@@ -150,8 +150,8 @@ extension PipelineNodeReader {
             )
         case .chatwoot:
             section.finish(allowed: common + ["keep_message_content"])
-            let extract = readCommonExtract(
-                section, source: source, resources: ChatwootExtractSettings.resources,
+            let extract: ExtractSettings<ChatwootResource> = readCommonExtract(
+                section, source: source,
                 requestsPerMinute: ChatwootExtractSettings.defaultRequestsPerMinute
             )
             return .chatwoot(
@@ -160,24 +160,26 @@ extension PipelineNodeReader {
             )
         case .clerk:
             section.finish(allowed: common)
-            let extract = readCommonExtract(
-                section, source: source, resources: ClerkExtractSettings.resources,
+            let extract: ExtractSettings<ClerkResource> = readCommonExtract(
+                section, source: source,
                 requestsPerMinute: ClerkExtractSettings.defaultRequestsPerMinute
             )
             return .clerk(ClerkExtractSettings(common: extract))
         }
     }
 
-    private func readCommonExtract(
+    /// Reads the settings every extract stage has; `resources` names members of `Resource` (every one of them when
+    /// left out).
+    private func readCommonExtract<Resource: ExtractResource>(
         _ section: MappingSection,
         source: SourceKind,
-        resources known: [String],
         requestsPerMinute: Int
-    ) -> ExtractSettings {
-        var resources: [String] = []
+    ) -> ExtractSettings<Resource> {
+        var resources: [Resource] = []
         if let items = section.list("resources") {
+            let known = Resource.allCases.map(\.rawValue)
             for item in items {
-                guard known.contains(item.value) else {
+                guard let resource = Resource(rawValue: item.value) else {
                     error(
                         item.location,
                         "unknown \(source.rawValue) resource \(item.quoted) (expected one of \(known.joined(separator: ", ")))"
@@ -185,17 +187,17 @@ extension PipelineNodeReader {
                     )
                     continue
                 }
-                if resources.contains(item.value) {
+                if resources.contains(resource) {
                     error(item.location, "resource \(item.quoted) is listed twice")
                     continue
                 }
-                resources.append(item.value)
+                resources.append(resource)
             }
             if items.isEmpty, let entry = section.entry("resources") {
                 error(location(of: entry.value), "'resources' must list at least one resource (or be left out for all)")
             }
         } else {
-            resources = known
+            resources = Resource.allCases
         }
         var baseURL: String?
         if let scalar = section.string("base_url"), !scalar.value.isEmpty {

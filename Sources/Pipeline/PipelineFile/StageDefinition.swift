@@ -63,10 +63,10 @@ public enum ExtractMode: String, Sendable, Hashable, CaseIterable {
     case full
 }
 
-/// Settings shared by every extract stage.
-public struct ExtractSettings: Sendable, Hashable {
+/// Settings shared by every extract stage; `Resource` is the source's set of resources.
+public struct ExtractSettings<Resource: ExtractResource>: Sendable, Hashable {
     /// The resources to fetch, in file order; every resource of the source by default.
-    public var resources: [String]
+    public var resources: [Resource]
     /// ``ExtractMode/incremental`` by default.
     public var mode: ExtractMode
     /// Overrides the API base URL (used for the sandbox); `nil` means the real service's URL. A Cliniko base URL may
@@ -76,7 +76,12 @@ public struct ExtractSettings: Sendable, Hashable {
     public var requestsPerMinute: Int
 
     /// Creates extract settings.
-    public init(resources: [String], mode: ExtractMode = .incremental, baseURL: String? = nil, requestsPerMinute: Int) {
+    public init(
+        resources: [Resource],
+        mode: ExtractMode = .incremental,
+        baseURL: String? = nil,
+        requestsPerMinute: Int
+    ) {
         self.resources = resources
         self.mode = mode
         self.baseURL = baseURL
@@ -87,14 +92,12 @@ public struct ExtractSettings: Sendable, Hashable {
 /// `extract: cliniko` settings.
 public struct ClinikoExtractSettings: Sendable, Hashable {
     /// Every resource this source can fetch.
-    public static let resources = [
-        "patients", "individual_appointments", "appointment_types", "practitioners", "businesses",
-    ]
+    public static let resources = ClinikoResource.allCases
     /// Cliniko's documented limit: 200 requests per minute per user.
     public static let defaultRequestsPerMinute = 200
 
     /// Shared extract settings.
-    public var common: ExtractSettings
+    public var common: ExtractSettings<ClinikoResource>
     /// Records per page, 1–100; 100 by default.
     public var perPage: Int
     /// How far before the stored cursor an incremental fetch starts, in minutes; 5 by default.
@@ -102,7 +105,7 @@ public struct ClinikoExtractSettings: Sendable, Hashable {
 
     /// Creates Cliniko settings with the documented defaults.
     public init(
-        common: ExtractSettings = ExtractSettings(
+        common: ExtractSettings<ClinikoResource> = ExtractSettings(
             resources: Self.resources, requestsPerMinute: Self.defaultRequestsPerMinute),
         perPage: Int = 100,
         overlapMinutes: Int = 5
@@ -116,18 +119,18 @@ public struct ClinikoExtractSettings: Sendable, Hashable {
 /// `extract: chatwoot` settings.
 public struct ChatwootExtractSettings: Sendable, Hashable {
     /// Every resource this source can fetch.
-    public static let resources = ["contacts", "conversations", "messages"]
+    public static let resources = ChatwootResource.allCases
     /// A conservative default budget; Chatwoot's limits depend on the deployment.
     public static let defaultRequestsPerMinute = 600
 
     /// Shared extract settings.
-    public var common: ExtractSettings
+    public var common: ExtractSettings<ChatwootResource>
     /// Whether message text is stored; `false` by default (minimum necessary).
     public var keepMessageContent: Bool
 
     /// Creates Chatwoot settings with the documented defaults.
     public init(
-        common: ExtractSettings = ExtractSettings(
+        common: ExtractSettings<ChatwootResource> = ExtractSettings(
             resources: Self.resources, requestsPerMinute: Self.defaultRequestsPerMinute),
         keepMessageContent: Bool = false
     ) {
@@ -139,16 +142,16 @@ public struct ChatwootExtractSettings: Sendable, Hashable {
 /// `extract: clerk` settings.
 public struct ClerkExtractSettings: Sendable, Hashable {
     /// Every resource this source can fetch.
-    public static let resources = ["organizations", "users", "memberships"]
+    public static let resources = ClerkResource.allCases
     /// Clerk's production Backend API limit: 100 requests per 10 seconds.
     public static let defaultRequestsPerMinute = 600
 
     /// Shared extract settings.
-    public var common: ExtractSettings
+    public var common: ExtractSettings<ClerkResource>
 
     /// Creates Clerk settings with the documented defaults.
     public init(
-        common: ExtractSettings = ExtractSettings(
+        common: ExtractSettings<ClerkResource> = ExtractSettings(
             resources: Self.resources, requestsPerMinute: Self.defaultRequestsPerMinute)
     ) {
         self.common = common

@@ -35,18 +35,26 @@ package struct DryRunPlan: Sendable {
         var sources: [Source] = []
         for stage in definition.stages {
             let service: CredentialService
-            let common: ExtractSettings
+            let mode: ExtractMode
+            let resources: [String]
             switch stage.settings {
-            case .cliniko(let settings): (service, common) = (.cliniko, settings.common)
-            case .chatwoot(let settings): (service, common) = (.chatwoot, settings.common)
-            case .clerk(let settings): (service, common) = (.clerk, settings.common)
-            default: continue
+            case .cliniko(let settings):
+                (service, mode, resources) = (.cliniko, settings.common.mode, settings.common.resources.map(\.rawValue))
+            case .chatwoot(let settings):
+                (service, mode, resources) = (
+                    .chatwoot, settings.common.mode, settings.common.resources.map(\.rawValue)
+                )
+            case .clerk(let settings):
+                (service, mode, resources) = (.clerk, settings.common.mode, settings.common.resources.map(\.rawValue))
+            case .normalizePhones, .matchContacts, .scoreActivity, .aggregateAppointments, .load, .report:
+                continue
             }
             let stored = try? await credentials.credential(
                 for: service, organization: organization.id, logger: logger)
             sources.append(
                 Source(
-                    source: service.rawValue, resources: common.resources, reads: reads(service, common, cursors),
+                    source: service.rawValue, resources: resources,
+                    reads: reads(service, mode: mode, resources: resources, cursors),
                     hasCredential: stored != nil))
         }
         let missing = sources.filter { !$0.hasCredential }.map(\.source)
@@ -61,11 +69,14 @@ package struct DryRunPlan: Sendable {
     }
 
     /// What the stage reads: everything (full or first run) or the changes since its resources' oldest cursor.
-    private func reads(_ service: CredentialService, _ settings: ExtractSettings, _ cursors: [SyncStateStore.Entry])
-        -> String
-    {
-        if forceFull || settings.mode == .full { return "everything (full: reconciles removals)" }
-        let stored = cursors.filter { $0.source == service.rawValue && settings.resources.contains($0.resource) }
+    private func reads(
+        _ service: CredentialService,
+        mode: ExtractMode,
+        resources: [String],
+        _ cursors: [SyncStateStore.Entry]
+    ) -> String {
+        if forceFull || mode == .full { return "everything (full: reconciles removals)" }
+        let stored = cursors.filter { $0.source == service.rawValue && resources.contains($0.resource) }
         guard let oldest = stored.compactMap(\.cursor).min() else { return "everything (first run)" }
         return "changes since \(oldest)"
     }

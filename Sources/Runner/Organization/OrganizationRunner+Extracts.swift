@@ -79,11 +79,12 @@ extension OrganizationRunner {
         )
         let reconcile = forceFull || settings.common.mode == .full
         var results: [Loaded] = []
-        for resource in settings.common.resources {
+        for kind in settings.common.resources {
+            let resource = kind.rawValue
             let since = cursor(cursors, source: "cliniko", resource: resource, mode: settings.common.mode)
             var loaded: Loaded
-            switch resource {
-            case "patients":
+            switch kind {
+            case .patients:
                 try await connection.query(
                     """
                     CREATE TEMP TABLE IF NOT EXISTS staging_patient_phones
@@ -101,23 +102,23 @@ extension OrganizationRunner {
                     childTable: ("staging_patient_phones", WarehouseTable.patientPhoneColumns)
                 )
                 try await mergePhones(on: connection, logger: logger)
-            case "individual_appointments":
+            case .individualAppointments:
                 loaded = try await loader.load(
                     source.appointments(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
                     on: connection, refetch: source.appointments(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) }
                 )
-            case "appointment_types":
+            case .appointmentTypes:
                 loaded = try await loader.load(
                     source.appointmentTypes(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
                     on: connection, refetch: source.appointmentTypes(ids:)
                 )
-            case "practitioners":
+            case .practitioners:
                 loaded = try await loader.load(
                     source.practitioners(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
                     on: connection, refetch: source.practitioners(ids:)
                 )
-            default:
+            case .businesses:
                 loaded = try await loader.load(
                     source.businesses(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
                     on: connection, refetch: source.businesses(ids:)
@@ -206,22 +207,23 @@ extension OrganizationRunner {
         )
         let reconcile = forceFull || settings.common.mode == .full
         var results: [Loaded] = []
-        for resource in settings.common.resources {
+        for kind in settings.common.resources {
+            let resource = kind.rawValue
             let since = cursor(cursors, source: "chatwoot", resource: resource, mode: settings.common.mode)
             let loaded: Loaded
-            switch resource {
-            case "contacts":
+            switch kind {
+            case .contacts:
                 loaded = try await loader.load(
                     source.contacts(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
                     on: connection, refetch: source.contacts(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .chatwoot, resource: resource) }
                 )
-            case "conversations":
+            case .conversations:
                 loaded = try await loader.load(
                     source.conversations(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
                     on: connection, refetch: source.conversations(ids:)
                 )
-            default:
+            case .messages:
                 loaded = try await loader.load(
                     source.messages(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
                     on: connection
@@ -254,8 +256,8 @@ extension OrganizationRunner {
         )
         let resources = settings.common.resources
         var results: [Loaded] = []
-        if resources.contains("organizations") {
-            var figures = ResourceFigures(source: "clerk", resource: "organizations")
+        if resources.contains(.organizations) {
+            var figures = ResourceFigures(source: "clerk", resource: ClerkResource.organizations.rawValue)
             for try await page in source.organizations() {
                 figures.pages += 1
                 for remote in page.records where remote.id == organization.id {
@@ -276,21 +278,22 @@ extension OrganizationRunner {
         }
         // Users are instance-wide in Clerk: only this organization's members are stored with it.
         var memberIDs = Set<String>()
-        if resources.contains("memberships") || resources.contains("users") {
+        if resources.contains(.memberships) || resources.contains(.users) {
             let loaded = try await loader.load(
-                source.memberships(organizationID: organization.id), source: .clerk, resource: "memberships",
-                reconcile: true, on: connection,
+                source.memberships(organizationID: organization.id), source: .clerk,
+                resource: ClerkResource.memberships.rawValue, reconcile: true, on: connection,
                 transform: { membership in
                     memberIDs.insert(membership.userID)
-                    return resources.contains("memberships") ? .keep(membership) : .skip
+                    return resources.contains(.memberships) ? .keep(membership) : .skip
                 }
             )
-            if resources.contains("memberships") { results.append(ledger.attribute(loaded, metrics.snapshot())) }
+            if resources.contains(.memberships) { results.append(ledger.attribute(loaded, metrics.snapshot())) }
         }
-        if resources.contains("users") {
+        if resources.contains(.users) {
             let members = memberIDs
             let loaded = try await loader.load(
-                source.users(since: nil), source: .clerk, resource: "users", reconcile: true, on: connection,
+                source.users(since: nil), source: .clerk, resource: ClerkResource.users.rawValue, reconcile: true,
+                on: connection,
                 transform: { user in members.contains(user.id) ? .keep(user) : .skip }
             )
             results.append(ledger.attribute(loaded, metrics.snapshot()))

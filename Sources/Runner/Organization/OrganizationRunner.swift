@@ -50,7 +50,7 @@ struct OrganizationRunner: Sendable {
                 case .cliniko(let settings): settings.common.mode == .full
                 case .chatwoot(let settings): settings.common.mode == .full
                 case .clerk(let settings): settings.common.mode == .full
-                default: false
+                case .normalizePhones, .matchContacts, .scoreActivity, .aggregateAppointments, .load, .report: false
                 }
             }
     }
