@@ -1,17 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
-import Load
-import Logging
 import Pipeline
-import PostgresNIO
 import Runner
-import Sandbox
-import UnixSignals
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 extension RoutIQ {
     /// `routiq run PIPELINE`: the main job.
@@ -124,10 +114,11 @@ extension RoutIQ {
                     try await context.withMigratedDatabase(
                         logger: logger, maximumConnections: PipelineRun.connectionsNeeded(concurrency: concurrency)
                     ) { client in
-                        let vault = try context.vault()
-                        return try await Self.stoppingGracefully(execution, logger: logger) {
-                            try await execution.execute(client: client, vault: vault)
-                        }
+                        let service = PipelineRunService(
+                            execution: execution, client: client, vault: try context.vault(),
+                            whenStopDeadlinePasses: { Foundation.exit(CommandFailure.someOrganizationsFailed.rawValue) }
+                        )
+                        return try await service.runHandlingSignals()
                     }
                 }
             }
@@ -139,54 +130,6 @@ extension RoutIQ {
                     .writeMetrics(to: metricsJSON)
             }
             if outcomes.contains(where: { $0.status != .succeeded }) { throw CommandFailure.someOrganizationsFailed }
-        }
-
-        /// How long after SIGINT or SIGTERM the process waits for its organizations to roll back and record
-        /// themselves before it exits anyway.
-        static let stopDeadline = Duration.seconds(25)
-
-        /// Runs `body`; on the first SIGINT or SIGTERM asks the run to stop (every organization's waits are cancelled,
-        /// its transaction rolls back, and it is recorded as cancelled). Should that take longer than
-        /// ``stopDeadline`` (a statement stuck in an unresponsive database), the process exits with code 1 anyway:
-        /// nothing of an uncommitted run is kept, and the next run closes its `running` records as abandoned. The
-        /// handlers are removed after the first signal, so a second one ends the process at once.
-        static func stoppingGracefully(
-            _ execution: PipelineRun,
-            logger: Logger,
-            _ body: @escaping @Sendable () async throws -> [OrganizationOutcome]
-        ) async throws -> [OrganizationOutcome] {
-            try await withThrowingTaskGroup(of: [OrganizationOutcome]?.self) { group in
-                group.addTask {
-                    var received = false
-                    for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
-                        logger.warning(
-                            "stopping: every organization rolls back at once and is recorded as cancelled",
-                            metadata: ["routiq.signal": "\(signal)"]
-                        )
-                        execution.stop.request()
-                        received = true
-                        break
-                    }
-                    guard received else { return nil }
-                    try? await Task.sleep(for: stopDeadline)
-                    guard !Task.isCancelled else { return nil }
-                    logger.error(
-                        """
-                        the organizations did not stop in time; exiting without them (nothing uncommitted is kept; \
-                        the next run closes their records as abandoned)
-                        """,
-                        metadata: ["routiq.duration_ms": "\(stopDeadline.components.seconds * 1000)"])
-                    Foundation.exit(CommandFailure.someOrganizationsFailed.rawValue)
-                }
-                group.addTask { try await body() }
-                while let result = try await group.next() {
-                    if let outcomes = result {
-                        group.cancelAll()
-                        return outcomes
-                    }
-                }
-                return []
-            }
         }
     }
 }
