@@ -430,13 +430,14 @@ public struct ReportGenerator: Sendable {
             lastSyncTime: sync.lastSuccessfulSyncAt, syncedPatients: sums.synced,
             syncPercentage: share(patients.total, sums.synced), integrationStatus: integrationStatus,
             activityStatus: sums.activePatients > 0 ? "active" : "inactive", generatedAt: queries.asOf)
-        let reEngagement = ReEngagementSummary(
+        var reEngagement = ReEngagementSummary(
             riskDistribution: patients.byRiskLevel, engagementDistribution: patients.byEngagement,
             actionPriorities: Dictionary(
                 uniqueKeysWithValues: ReportQueries.priorityNames.map { entry in
                     (entry.value, patients.byActionPriority[String(entry.key)] ?? 0)
                 }),
             priorityPatients: try await queries.priorityPatients(limit: queries.options.priorityListLength))
+        try await queries.addReengagementFigures(to: &reEngagement)
         return OrganizationSummary(
             schemaVersion: OrganizationSummary.currentSchemaVersion, organization: organization,
             generatedAt: queries.asOf, asOf: queries.asOf, runID: runID, patients: patients,

@@ -11,7 +11,7 @@ struct SchemaTests {
         "patients",
         "appointments", "contacts", "conversations", "messages", "contact_matches", "patient_activity",
         "appointment_type_stats", "appointment_weekly_stats", "sync_runs", "sync_state", "quarantine",
-        "service_credentials", "audit_log", "schema_migrations", "reports",
+        "service_credentials", "audit_log", "schema_migrations", "reports", "reengagement_models",
     ]
     static let tenantTables = designTables.filter { $0 != "schema_migrations" } + ["patient_phones"]
 

@@ -431,6 +431,12 @@ struct ReaderIsolationTests {
                 VALUES (\(organization), '2026-11-23', 2026, 48, now())
                 """,
                 """
+                INSERT INTO reengagement_models (
+                    organization_id, as_of, model, fitted, failure_reason, patients, repeat_visitors, visit_patterns,
+                    call_list_patients)
+                VALUES (\(organization), now(), 'bgnbd', false, 'too few patients', 1, 0, 1, 0)
+                """,
+                """
                 INSERT INTO sync_runs (
                     organization_id, run_id, pipeline, mode, status, started_by, started_at, finished_at)
                 VALUES (\(organization), \(run), 'demo', 'full', 'succeeded', 'test', now(), now())

@@ -63,7 +63,10 @@ struct ChromiumRenderTests {
             #expect(findings.problems.isEmpty, "\(name): \(findings.problems.joined(separator: "\n"))")
             #expect(findings.viewport.width == 1366, "\(name)")
             if page == report {
-                #expect(findings.charts.map(\.id) == ["activity", "risk", "weekly", "types", "sync"])
+                #expect(
+                    findings.charts.map(\.id) == [
+                        "activity", "risk", "weekly", "types", "alive", "recency-frequency", "sync",
+                    ])
             }
         }
 

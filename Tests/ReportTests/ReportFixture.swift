@@ -58,6 +58,33 @@ enum ReportFixture {
                    (\(other), 'p1', \(asOf), \(run), 'active', 'active', 'high', 90, 1, 'x', 0, 0, 0, NULL, NULL, NULL, NULL, NULL)
             """,
             """
+            UPDATE patient_activity SET probability_alive = 0.83, expected_visits_90d = 1.25, typical_interval_days = 21,
+                overdue_ratio = 3.048, rfm_recency = 2, rfm_frequency = 5, rfm_segment = 'at_risk', call_rank = 1,
+                call_reason = 'regular every ~21 days, 64 days since last visit, 83 % likely still a patient'
+            WHERE organization_id = \(org) AND patient_id = 'p4'
+            """,
+            """
+            UPDATE patient_activity SET probability_alive = 1, expected_visits_90d = 0.4, rfm_recency = 5,
+                rfm_frequency = 1, rfm_segment = 'new_patients'
+            WHERE organization_id = \(org) AND patient_id = 'p1'
+            """,
+            """
+            UPDATE patient_activity SET probability_alive = 0.05, rfm_recency = 1, rfm_frequency = 1, rfm_segment = 'lost',
+                call_rank = 1, call_reason = 'other organization'
+            WHERE organization_id = \(other)
+            """,
+            """
+            INSERT INTO reengagement_models (organization_id, as_of, run_id, model, fitted, r, alpha, a, b, log_likelihood,
+                patients, repeat_visitors, visit_patterns, iterations, call_list_patients)
+            VALUES (\(org), \(asOf), \(run), 'bgnbd', true, 0.9, 30, 0.7, 2.5, -1234.56789, 3, 2, 3, 21, 1)
+            """,
+            """
+            INSERT INTO reengagement_models (organization_id, as_of, run_id, model, fitted, failure_reason, patients,
+                repeat_visitors, visit_patterns, call_list_patients)
+            VALUES (\(other), \(asOf), \(run), 'bgnbd', false, '1 patients with a visit, fewer than the 30 a fit needs',
+                1, 0, 1, 0)
+            """,
+            """
             INSERT INTO appointment_type_stats (organization_id, appointment_type_id, as_of, patients, upcoming, attended_90d,
                 cancelled_90d, did_not_arrive_90d, total_appointments, share_of_total, most_recent_at)
             VALUES (\(org), 't1', \(asOf), 3, 0, 1, 2, 0, 4, 0.4444, '2026-04-01T00:00:00Z'),

@@ -137,6 +137,51 @@ struct ReportGeneratorTests {
         }
     }
 
+    @Test("the re-engagement model, call list, probability-alive buckets, RFM segments and heat map are reported")
+    func reengagementFigures() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let output = Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: output) }
+            let generator = ReportGenerator(configuration: .init(outputDirectory: output))
+            let files = try await generator.generate(
+                organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
+                client: client, logger: logger)
+            let r = files.summary.reEngagement
+            let model = try #require(r.model)
+            #expect(model.status == "fitted")
+            #expect(model.parameters == .init(r: 0.9, alpha: 30, a: 0.7, b: 2.5))
+            #expect(model.meanDaysBetweenVisits == 33.3)
+            #expect(model.meanDropOutAfterVisit == 0.219)
+            #expect(model.logLikelihood == -1234.5679)
+            #expect(r.callList.map(\.patientID) == ["p4"])
+            #expect(
+                r.callList.first?.reason
+                    == "regular every ~21 days, 64 days since last visit, 83 % likely still a patient")
+            #expect(r.callList.first?.patientName == "Sam Smith")
+            #expect(r.probabilityAliveDistribution["80-90"] == 1)
+            #expect(r.probabilityAliveDistribution["90-100"] == 1)
+            #expect(r.probabilityAliveDistribution.values.reduce(0, +) == 2)
+            #expect(r.rfmSegments["at_risk"] == 1)
+            #expect(r.rfmSegments["lost"] == 0, "the other organization's rows stay out")
+            #expect(r.recencyFrequency.count == 25)
+            #expect(r.recencyFrequency.first { $0.recency == 2 && $0.frequency == 5 }?.patients == 1)
+            #expect(r.recencyFrequency.reduce(0) { $0 + $1.patients } == 2)
+
+            let html = try String(contentsOf: try #require(files.reportHTML), encoding: .utf8)
+            #expect(html.contains("<h2>Who to call</h2>"))
+            #expect(html.contains("regular every ~21 days, 64 days since last visit, 83 % likely still a patient"))
+            #expect(html.contains("id=\"recency-frequency\""))
+            #expect(html.contains("Fullest cells: recency 5, frequency 1: 1; recency 2, frequency 5: 1."))
+            #expect(!html.contains("other organization"))
+
+            let other = try await generator.makeSummary(
+                organization: ReportFixture.other, asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+            #expect(other.reEngagement.model?.status == "failed")
+            #expect(other.reEngagement.callList.map(\.reason) == ["other organization"])
+        }
+    }
+
     @Test("files validate against the schema, hold no external reference and escape every text")
     func filesAreValidAndSafe() async throws {
         try await TestDatabase.withFreshDatabase { client, _ in
@@ -159,7 +204,7 @@ struct ReportGeneratorTests {
                 #expect(problems.isEmpty, "\(organization): \(problems)")
                 let decoded = try ReportJSON.makeDecoder().decode(OrganizationSummary.self, from: data)
                 #expect(decoded.organization.organizationID == organization)
-                #expect(decoded.schemaVersion == 2)
+                #expect(decoded.schemaVersion == 3)
             }
 
             let patients = try ReportJSON.makeDecoder().decode(
@@ -194,11 +239,11 @@ struct ReportGeneratorTests {
             #expect(indexHTML.contains("Bondi &lt;Physio&gt; &amp; Co"))
             #expect(indexHTML.contains("href=\"\(ReportFixture.organization)/report.html\""))
             // Every chart has a text alternative and a table beneath it.
-            for chart in ["activity", "risk", "weekly", "types", "sync"] {
+            for chart in ["activity", "risk", "weekly", "types", "alive", "recency-frequency", "sync"] {
                 #expect(report.contains("<figure id=\"\(chart)\">"), "\(chart)")
                 #expect(report.contains("<desc id=\"\(chart)-desc\">"), "\(chart)")
             }
-            #expect(report.components(separatedBy: "<figcaption>").count == 6)
+            #expect(report.components(separatedBy: "<figcaption>").count == 8)
             // Dates in the organization's zone: as of 12:00 in Sydney, not 02:00 UTC.
             #expect(report.contains("Figures as of 2026-04-15 12:00 (Australia/Sydney)"))
         }

@@ -42,6 +42,7 @@ struct HTMLReportWriter: Sendable {
                 .init(label: $0.appointmentType, value: $0.totalAppointments, colorClass: "c-attended")
             }, unit: "appointments")
         body += typesTable(summary, dates: dates) + "</section>"
+        body += whoToCall(summary)
         body += reEngagement(summary, dates: dates)
         body += chatwoot(summary)
         body += syncHealth(summary, dates: dates)

@@ -186,7 +186,7 @@ enum SVGChart {
         label.count > 26 ? String(label.prefix(25)) + "…" : label
     }
 
-    private static func openSVG(id: String, title: String, description: String, width: Int, height: Int) -> String {
+    static func openSVG(id: String, title: String, description: String, width: Int, height: Int) -> String {
         "<svg role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" viewBox=\"0 0 \(width) \(height)\" "
             + "width=\"\(width)\" height=\"\(height)\" preserveAspectRatio=\"xMinYMin meet\">"
             + "<title id=\"\(id)-title\">\(HTMLText.escape(title))</title>"
@@ -194,7 +194,7 @@ enum SVGChart {
     }
 
     /// A `<figure>`: heading, chart, caption (escaped HTML) and table.
-    private static func figure(id: String, title: String, svg: String, caption: String, table: String) -> String {
+    static func figure(id: String, title: String, svg: String, caption: String, table: String) -> String {
         "<figure id=\"\(id)\"><h3>\(HTMLText.escape(title))</h3>"
             + (svg.isEmpty ? "" : "<div class=\"chart\">\(svg)</div>")
             + "<figcaption>\(caption)</figcaption>\(table)</figure>"

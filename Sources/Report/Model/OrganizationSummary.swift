@@ -6,8 +6,8 @@ public import Foundation
 /// documented by `docs/summary.schema.json` (``schemaVersion`` 1); fields the original dashboard read keep its names
 /// (`docs/reports.md`).
 public struct OrganizationSummary: Codable, Sendable, Equatable {
-    /// The version of this document's shape; 1.
-    public static let currentSchemaVersion = 2
+    /// The version of this document's shape; 3 (3 added the re-engagement model, the call list and RFM).
+    public static let currentSchemaVersion = 3
 
     /// The version of this document's shape.
     public var schemaVersion: Int
@@ -234,12 +234,47 @@ public struct ReEngagementSummary: Codable, Sendable, Equatable {
     public var actionPriorities: Distribution
     /// The top patients by `action_priority`, then `risk_score` (highest first), then id.
     public var priorityPatients: [PriorityPatient]
+    /// The organization's re-engagement model as of the run; `nil` when no run has recorded one.
+    public var model: ReengagementModelSummary? = nil
+    /// Patients with a visit by probability alive, in tenths: `"0-10"` … `"90-100"` (per cent).
+    public var probabilityAliveDistribution: Distribution = ReportQueries.zeroed(ReportQueries.probabilityBuckets)
+    /// Patients with a visit by RFM segment.
+    public var rfmSegments: Distribution = ReportQueries.zeroed(ReportQueries.rfmSegments)
+    /// Patients with a visit by recency quintile × frequency quintile: all 25 cells, recency then frequency.
+    public var recencyFrequency: [RecencyFrequencyCell] = []
+    /// The call list in order (`docs/scoring.md`): short by construction.
+    public var callList: [CallListPatient] = []
 
     enum CodingKeys: String, CodingKey {
         case riskDistribution = "risk_distribution"
         case engagementDistribution = "engagement_distribution"
         case actionPriorities = "action_priorities"
         case priorityPatients = "priority_patients"
+        case model
+        case probabilityAliveDistribution = "probability_alive_distribution"
+        case rfmSegments = "rfm_segments"
+        case recencyFrequency = "recency_frequency"
+        case callList = "call_list"
+    }
+}
+
+extension ReEngagementSummary {
+    /// Decodes a summary; the keys schema version 3 added may be missing (an index built over older files).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        riskDistribution = try container.decode(Distribution.self, forKey: .riskDistribution)
+        engagementDistribution = try container.decode(Distribution.self, forKey: .engagementDistribution)
+        actionPriorities = try container.decode(Distribution.self, forKey: .actionPriorities)
+        priorityPatients = try container.decode([PriorityPatient].self, forKey: .priorityPatients)
+        model = try container.decodeIfPresent(ReengagementModelSummary.self, forKey: .model)
+        probabilityAliveDistribution =
+            try container.decodeIfPresent(Distribution.self, forKey: .probabilityAliveDistribution)
+            ?? ReportQueries.zeroed(ReportQueries.probabilityBuckets)
+        rfmSegments =
+            try container.decodeIfPresent(Distribution.self, forKey: .rfmSegments)
+            ?? ReportQueries.zeroed(ReportQueries.rfmSegments)
+        recencyFrequency = try container.decodeIfPresent([RecencyFrequencyCell].self, forKey: .recencyFrequency) ?? []
+        callList = try container.decodeIfPresent([CallListPatient].self, forKey: .callList) ?? []
     }
 }
 
