@@ -47,6 +47,42 @@ public struct RunHistory: Sendable {
         self.client = client
     }
 
+    /// An organization's last successful run, as `routiq report` needs it.
+    public struct LastSuccess: Sendable, Hashable {
+        /// The run's id.
+        public var runID: UUID
+        /// The instant the run scored as of; `nil` for runs recorded before it was kept.
+        public var asOf: Date?
+        /// The attendance window it scored with, from its statistics; `nil` for runs that did not record it.
+        public var attendanceWindowDays: Int?
+        /// The late-cancellation window it scored with, from its statistics; `nil` for runs that did not record it.
+        public var lateCancellationHours: Int?
+    }
+
+    /// The organization's last successful run (the one that finished last).
+    ///
+    /// - Parameters:
+    ///   - organization: The organization's id.
+    ///   - logger: For the query.
+    /// - Returns: The run, or `nil` when the organization has none.
+    public func lastSuccess(organization: String, logger: Logger) async throws -> LastSuccess? {
+        let rows = try await client.query(
+            """
+            SELECT run_id, as_of,
+                   (stats -> 'scoring' ->> 'attendance_window_days')::int,
+                   (stats -> 'scoring' ->> 'late_cancellation_hours')::int
+            FROM sync_runs
+            WHERE organization_id = \(organization) AND status = 'succeeded'
+            ORDER BY finished_at DESC LIMIT 1
+            """,
+            logger: logger
+        )
+        for try await (runID, asOf, days, hours) in rows.decode((UUID, Date?, Int?, Int?).self) {
+            return LastSuccess(runID: runID, asOf: asOf, attendanceWindowDays: days, lateCancellationHours: hours)
+        }
+        return nil
+    }
+
     /// The most recent runs.
     ///
     /// - Parameters:

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Load
 import Logging
-import PostgresNIO
 
 extension RoutIQ {
     /// `routiq db …`: the database RoutIQ uses.

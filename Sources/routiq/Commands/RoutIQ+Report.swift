@@ -3,7 +3,6 @@ import Foundation
 import Load
 import Logging
 import Pipeline
-import PostgresNIO
 import Report
 
 extension RoutIQ {
@@ -64,7 +63,7 @@ extension RoutIQ {
                     var requests: [ReportGenerator.Request] = []
                     for organization in selected {
                         let (runID, runAsOf, windows) = try await Self.lastRun(
-                            organization, client: client, logger: logger)
+                            organization, history: RunHistory(client: client), logger: logger)
                         requests.append(
                             .init(
                                 organization: organization, asOf: fixedAsOf ?? runAsOf ?? Date(), runID: runID,
@@ -96,27 +95,16 @@ extension RoutIQ {
 
         /// The organization's last successful run, the instant it scored as of, and the windows it scored with
         /// (recorded in its statistics; `nil` for runs that did not record them).
-        static func lastRun(_ organization: String, client: PostgresClient, logger: Logger) async throws -> (
+        static func lastRun(_ organization: String, history: RunHistory, logger: Logger) async throws -> (
             UUID?, Date?, ReportGenerator.Windows?
         ) {
-            let rows = try await client.query(
-                """
-                SELECT run_id, as_of,
-                       (stats -> 'scoring' ->> 'attendance_window_days')::int,
-                       (stats -> 'scoring' ->> 'late_cancellation_hours')::int
-                FROM sync_runs
-                WHERE organization_id = \(organization) AND status = 'succeeded'
-                ORDER BY finished_at DESC LIMIT 1
-                """,
-                logger: logger
-            )
-            for try await (runID, asOf, days, hours) in rows.decode((UUID, Date?, Int?, Int?).self) {
-                let windows = days.flatMap { days in
-                    hours.map { ReportGenerator.Windows(windowDays: days, lateCancellationHours: $0) }
-                }
-                return (runID, asOf, windows)
+            guard let run = try await history.lastSuccess(organization: organization, logger: logger) else {
+                return (nil, nil, nil)
             }
-            return (nil, nil, nil)
+            let windows = run.attendanceWindowDays.flatMap { days in
+                run.lateCancellationHours.map { ReportGenerator.Windows(windowDays: days, lateCancellationHours: $0) }
+            }
+            return (run.runID, run.asOf, windows)
         }
     }
 }

@@ -5,7 +5,6 @@ import Foundation
 import Load
 import Logging
 import Pipeline
-import PostgresNIO
 import Sandbox
 import Serve
 
@@ -148,9 +147,8 @@ extension RoutIQ {
                 try await withPostgresClient(
                     endpoint: endpoint, logger: logger, maximumConnections: configuration.poolSize
                 ) { client in
-                    let current = try await client.withConnection { connection in
-                        try await SchemaMigrator.isCurrent(connection: connection, logger: logger)
-                    }
+                    let current = try await SchemaMigrator(migrations: SchemaMigration.bundled()).isCurrent(
+                        client: client, logger: logger)
                     if !current {
                         logger.warning(
                             "the database schema is not current; /ready answers 503 until `routiq db migrate` runs")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Load
-import PostgresNIO
 
 /// Turns runtime errors into a one-line message on standard error and the documented exit code.
 ///
@@ -16,35 +15,34 @@ enum CommandFailure {
     static func reporting<Result>(_ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as PostgresTransactionError {
-            let inner = error.closureError ?? error.commitError ?? error.beginError
-            guard let inner else {
-                printError("the database transaction failed")
-                throw couldNotStart
-            }
-            return try await reporting { throw inner }
-        } catch let error as DatabaseError {
-            printError(error.description)
-            switch error.code {
-            case .invalidURL, .notFound, .invalidInput: throw invalidConfiguration
-            default: throw couldNotStart
-            }
-        } catch let error as PSQLError {
-            printError(DatabaseError.statementFailed(error).description)
-            throw couldNotStart
-        } catch let error as VaultError {
-            printError(error.description)
-            switch error.code {
-            case .invalidKey, .missingKey, .notFound, .insecureKeyFile, .interruptedRotation: throw invalidConfiguration
-            default: throw someOrganizationsFailed
-            }
-        } catch let error as ValidationError {
-            throw error
         } catch {
+            throw report(DatabaseError.unwrapping(error))
+        }
+    }
+
+    /// Prints `error` (unless argument-parser reports it) and returns what to throw in its place.
+    private static func report(_ error: any Error) -> any Error {
+        switch error {
+        case let error as ExitCode:
+            return error
+        case let error as DatabaseError:
+            printError(error.description)
+            switch error.code {
+            case .invalidURL, .notFound, .invalidInput: return invalidConfiguration
+            default: return couldNotStart
+            }
+        case let error as VaultError:
+            printError(error.description)
+            switch error.code {
+            case .invalidKey, .missingKey, .notFound, .insecureKeyFile, .interruptedRotation:
+                return invalidConfiguration
+            default: return someOrganizationsFailed
+            }
+        case let error as ValidationError:
+            return error
+        default:
             printError(String(describing: error))
-            throw someOrganizationsFailed
+            return someOrganizationsFailed
         }
     }
 
