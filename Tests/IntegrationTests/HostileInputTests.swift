@@ -244,30 +244,30 @@ struct HostileInputTests {
             try await client.query(
                 "INSERT INTO organizations (organization_id, name) VALUES (\(Self.organization), 'Hostile')",
                 logger: logger)
-            try await client.withTransaction(logger: logger) { connection in
-                let loader = WarehouseLoader(organization: Self.organization)
-                let quarantine = QuarantineWriter(organization: Self.organization, runID: UUID())
-                try await connection.query(
-                    """
-                    CREATE TEMP TABLE staging_patient_phones
-                        (LIKE patient_phones INCLUDING DEFAULTS, version timestamptz) ON COMMIT DROP
-                    """, logger: logger)
+            let runID = UUID()
+            let loader = WarehouseLoader(organization: Self.organization, runID: runID)
+            let quarantine = QuarantineWriter(organization: Self.organization, runID: runID)
+            let staging = StagingArea(organization: Self.organization, runID: runID)
+            try await client.withConnection { connection in
                 for (table, outcome) in outcomes {
-                    try await loader.prepareStaging(table, on: connection, logger: logger)
-                    try await loader.stage(outcome.encoder, into: table, on: connection, logger: logger)
-                    if outcome.childEncoder.rowCount > 0 {
-                        try await connection.copyFrom(
-                            table: "staging_patient_phones", columns: WarehouseTable.patientPhoneColumns.map(\.name),
-                            logger: logger
-                        ) { writer in try await writer.write(outcome.childEncoder.buffer) }
-                    }
+                    try await staging.stage(outcome.encoder, into: table, on: connection, logger: logger)
+                    try await staging.copy(
+                        outcome.childEncoder, into: WarehouseTable.patientPhonesStagingName,
+                        columns: WarehouseTable.patientPhoneColumns.map(\.name), on: connection, logger: logger)
+                    try await quarantine.write(outcome.quarantined, on: connection, logger: logger)
+                }
+            }
+            try await client.withTransaction(logger: logger) { connection in
+                try await quarantine.promote(on: connection, logger: logger)
+                for (table, outcome) in outcomes {
                     // The base record and its duplicate merge into one row.
                     let counts = try await loader.merge(table, on: connection, logger: logger)
                     #expect(counts.staged == counts.inserted, "\(table.name)")
                     #expect(
                         counts.staged >= 1 && counts.staged < outcome.loaded, "\(table.name): duplicates merge once")
-                    try await quarantine.write(outcome.quarantined, on: connection, logger: logger)
                 }
+                try await loader.mergePatientPhones(on: connection, logger: logger)
+                try await staging.discardRun(on: connection, logger: logger)
             }
             let quarantined = try await TestDatabase.count("SELECT count(*)::int FROM quarantine", on: client)
             #expect(quarantined == outcomes.reduce(0) { $0 + $1.outcome.quarantined.count })

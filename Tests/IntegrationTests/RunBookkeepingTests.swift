@@ -161,6 +161,12 @@ struct RunBookkeepingTests {
                     on: connection, logger: logger
                 )
             }
+            // Staged while the run extracts; kept only by the run's final transaction.
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM quarantine", on: client) == 0)
+            let promoted = try await client.withTransaction(logger: logger) { connection in
+                try await writer.promote(on: connection, logger: logger)
+            }
+            #expect(promoted == 1)
             let rows = try await client.query("SELECT source_id, reason, raw FROM quarantine", logger: logger)
             var seen: [(String?, String, String)] = []
             for try await row in rows.decode((String?, String, String).self) { seen.append(row) }

@@ -13,7 +13,9 @@ struct SchemaTests {
         "appointment_type_stats", "appointment_weekly_stats", "sync_runs", "sync_state", "quarantine",
         "service_credentials", "audit_log", "schema_migrations", "reports", "reengagement_models",
     ]
-    static let tenantTables = designTables.filter { $0 != "schema_migrations" } + ["patient_phones"]
+    static let tenantTables = designTables.filter { $0 != "schema_migrations" } + ["patient_phones", "batch_claims"]
+    /// Tenant tables routiq_reader may not read at all: secrets, the audit trail, and the workers' bookkeeping.
+    static let unreadableTables = ["service_credentials", "audit_log", "batch_claims"]
 
     @Test("migrating twice changes nothing the second time, and every DESIGN §5 table exists")
     func idempotent() async throws {
@@ -97,6 +99,38 @@ struct SchemaTests {
         }
     }
 
+    /// Citus distributes every tenant table by `organization_id` (docs/scaling.md): that requires every primary key
+    /// and unique constraint to include the distribution column, and every foreign key between distributed tables to
+    /// join on it, so that each organization's rows and their references stay on one node.
+    @Test("every primary key, unique constraint and foreign key includes organization_id, as Citus requires")
+    func citusReady() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            let rows = try await client.query(
+                """
+                SELECT c.conrelid::regclass::text, c.conname, c.contype::text,
+                       bool_or(a.attname = 'organization_id') AS has_local,
+                       coalesce(bool_or(f.attname = 'organization_id'), true) AS has_foreign
+                FROM pg_constraint c
+                JOIN pg_namespace n ON n.oid = c.connamespace AND n.nspname = 'public'
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+                LEFT JOIN pg_attribute f ON f.attrelid = c.confrelid AND f.attnum = ANY (c.confkey)
+                WHERE c.contype IN ('p', 'u', 'f') AND c.conrelid::regclass::text <> 'schema_migrations'
+                GROUP BY 1, 2, 3
+                ORDER BY 1, 2
+                """,
+                logger: TestDatabase.logger)
+            var checked = 0
+            for try await (table, constraint, kind, hasLocal, hasForeign) in rows.decode(
+                (String, String, String, Bool, Bool).self)
+            {
+                checked += 1
+                #expect(hasLocal, "\(table).\(constraint) (\(kind)) does not include organization_id")
+                #expect(hasForeign, "\(table).\(constraint) references a key without organization_id")
+            }
+            #expect(checked >= Self.tenantTables.count, "only \(checked) constraints found")
+        }
+    }
+
     @Test("as routiq_reader with routiq.org_id = A, no table shows B's rows and credentials are unreadable")
     func rowLevelSecurity() async throws {
         try await TestDatabase.withFreshDatabase { client, endpoint in
@@ -114,7 +148,7 @@ struct SchemaTests {
                 for try await (name) in user.decode(String.self) { #expect(name == "routiq_reader") }
                 try await connection.query("BEGIN", logger: logger)
                 try await connection.query("SELECT set_config('routiq.org_id', 'org_alpha', true)", logger: logger)
-                for table in Self.tenantTables where !["service_credentials", "audit_log"].contains(table) {
+                for table in Self.tenantTables where !Self.unreadableTables.contains(table) {
                     let rows = try await connection.query(
                         PostgresQuery(
                             unsafeSQL:
@@ -127,7 +161,7 @@ struct SchemaTests {
                         #expect(total > 0, "seed left \(table) empty for org_alpha")
                     }
                 }
-                for secretTable in ["service_credentials", "audit_log"] {
+                for secretTable in Self.unreadableTables {
                     do {
                         try await connection.query(
                             PostgresQuery(unsafeSQL: "SELECT 1 FROM \(secretTable)"), logger: logger)
@@ -196,6 +230,8 @@ struct SchemaTests {
             "INSERT INTO quarantine (organization_id, run_id, source, resource, reason, raw) VALUES (\(organization), \(run), 'cliniko', 'patients', 'test', '{}')",
             "INSERT INTO service_credentials (organization_id, service, sealed, key_fingerprint, updated_by) VALUES (\(organization), 'cliniko', '\\x00', 'x', 'test')",
             "INSERT INTO audit_log (organization_id, actor, action) VALUES (\(organization), 'test', 'seed')",
+            "INSERT INTO reengagement_models (organization_id, as_of, model, fitted, failure_reason, patients, repeat_visitors, visit_patterns, call_list_patients) VALUES (\(organization), now(), 'bgnbd', false, 'too few patients', 1, 0, 1, 0)",
+            "INSERT INTO batch_claims (organization_id, batch_id, run_id, worker, status) VALUES (\(organization), 'nightly', \(run), 'test', 'running')",
             "INSERT INTO reports (organization_id, kind, content, content_type, etag, generated_at) VALUES (\(organization), 'summary', '\\x7b7d', 'application/json', '\"x\"', now())",
         ]
         try await client.withTransaction(logger: logger) { connection in

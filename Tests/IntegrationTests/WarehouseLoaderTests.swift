@@ -10,7 +10,9 @@ struct WarehouseLoaderTests {
     static let updatedAt = Date(timeIntervalSince1970: 1_770_000_000)
 
     /// Business rows: (id, name, updated at).
-    static func encode(_ rows: [(String, String, Date)]) -> CopyRowEncoder {
+    static func encode(_ rows: [(String, String, Date)], organization: String = WarehouseLoaderTests.organization)
+        -> CopyRowEncoder
+    {
         var encoder = CopyRowEncoder()
         for (id, name, updatedAt) in rows {
             encoder.field(organization)
@@ -33,22 +35,28 @@ struct WarehouseLoaderTests {
         client: PostgresClient
     ) async throws -> MergeCounts {
         let logger = TestDatabase.logger
-        let loader = WarehouseLoader(organization: organization)
         let runID = UUID()
-        return try await client.withTransaction(logger: logger) { connection in
-            try await loader.prepareStaging(.businesses, on: connection, logger: logger)
-            try await loader.stage(encode(rows), into: .businesses, on: connection, logger: logger)
-            try await QuarantineWriter(organization: organization, runID: runID).write(
+        let loader = WarehouseLoader(organization: organization, runID: runID)
+        let quarantine = QuarantineWriter(organization: organization, runID: runID)
+        // Staged as an extract stages: in statements of their own, before the final transaction.
+        try await client.withConnection { connection in
+            try await StagingArea(organization: organization, runID: runID).stage(
+                encode(rows), into: .businesses, on: connection, logger: logger)
+            try await quarantine.write(
                 quarantined.map {
                     QuarantineWriter.Entry(
                         source: "cliniko", resource: "businesses", sourceID: $0, reason: "bad", raw: "{}")
                 },
                 on: connection, logger: logger)
+        }
+        return try await client.withTransaction(logger: logger) { connection in
+            try await quarantine.promote(on: connection, logger: logger)
             var counts = try await loader.merge(.businesses, on: connection, logger: logger)
             if reconcile {
                 counts.removed = try await loader.markUnstagedRemoved(
-                    .businesses, sparingQuarantined: (runID, "businesses"), on: connection, logger: logger)
+                    .businesses, sparingQuarantinedOf: "businesses", on: connection, logger: logger)
             }
+            try await StagingArea(organization: organization, runID: runID).discardRun(on: connection, logger: logger)
             return counts
         }
     }

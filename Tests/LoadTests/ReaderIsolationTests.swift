@@ -13,7 +13,7 @@ struct ReaderIsolationTests {
     static let organizationB = OrganizationID("org_isolationB")!
 
     /// Tenant tables routiq_reader may not select from at all.
-    static let unreadableTables: Set<String> = ["service_credentials", "audit_log"]
+    static let unreadableTables: Set<String> = ["service_credentials", "audit_log", "batch_claims"]
 
     // MARK: The proof
 
@@ -454,6 +454,10 @@ struct ReaderIsolationTests {
                 VALUES (\(organization), 'cliniko', '\\x00', 'x', 'test')
                 """,
                 "INSERT INTO audit_log (organization_id, actor, action) VALUES (\(organization), 'test', 'seed')",
+                """
+                INSERT INTO batch_claims (organization_id, batch_id, run_id, worker, status)
+                VALUES (\(organization), 'nightly', \(run), 'test', 'running')
+                """,
             ]
             try await client.withUnwrappedTransaction(logger: logger) { connection in
                 for statement in statements { try await connection.query(statement, logger: logger) }

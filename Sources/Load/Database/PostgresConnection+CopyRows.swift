@@ -11,7 +11,7 @@ extension PostgresConnection {
     ///
     /// - Parameters:
     ///   - rows: Encoded rows, e.g. a ``CopyRowEncoder``'s buffer.
-    ///   - table: The table; a compile-time name, never data.
+    ///   - table: The table, optionally schema-qualified (`routiq_staging.patients`); a compile-time name, never data.
     ///   - columns: The columns, in the rows' order.
     /// - Throws: ``DatabaseError`` with code ``DatabaseError/Code/clusterUnreachable`` for a closed connection, or
     ///   what the COPY throws.
@@ -19,7 +19,9 @@ extension PostgresConnection {
         guard !isClosed else {
             throw DatabaseError(.clusterUnreachable, "the connection to PostgreSQL was lost (copying into \(table))")
         }
-        try await copyFrom(table: table, columns: columns, logger: logger) { writer in
+        // postgres-nio quotes the name whole ("routiq_staging.patients" would be one identifier): quote each part.
+        let quoted = table.split(separator: ".").joined(separator: "\".\"")
+        try await copyFrom(table: quoted, columns: columns, logger: logger) { writer in
             try await writer.write(rows)
         }
     }

@@ -19,6 +19,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
             case connectionUnavailable
             case statementFailed
             case statementTimeout
+            case claimLost
         }
 
         private let base: Base
@@ -51,6 +52,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
         /// PostgreSQL cancelled a statement (SQLSTATE 57014, `query_canceled`), which is what a statement that runs
         /// past its `statement_timeout` gets.
         public static let statementTimeout = Code(.statementTimeout)
+        /// A run lost its hold on its organization (its lock session ended and another run took the organization
+        /// over), so it must not commit.
+        public static let claimLost = Code(.claimLost)
 
         public var description: String { base.rawValue }
     }

@@ -25,7 +25,7 @@ public enum OrganizationLock {
         logger: Logger,
         _ body: () async throws -> Result
     ) async throws -> Result {
-        let key = "routiq.organization:" + organization
+        let key = lockKey(organization)
         let rows = try await connection.query(
             "SELECT pg_try_advisory_lock(hashtextextended(\(key), 0))", logger: logger)
         var acquired = false
@@ -45,7 +45,12 @@ public enum OrganizationLock {
         }
     }
 
-    private static func runningSince(_ organization: String, connection: PostgresConnection, logger: Logger)
+    /// The text whose 64-bit hash (`hashtextextended(key, 0)`) is the organization's advisory lock key.
+    static func lockKey(_ organization: String) -> String {
+        "routiq.organization:" + organization
+    }
+
+    static func runningSince(_ organization: String, connection: PostgresConnection, logger: Logger)
         async throws -> Date?
     {
         let rows = try await connection.query(

@@ -66,7 +66,7 @@ public struct QuarantineStore: Sendable {
     /// complete full fetch, every record neither staged nor quarantined now) are `gone`.
     ///
     /// - Parameters:
-    ///   - table: The resource's table; its staging table holds this run's rows.
+    ///   - table: The resource's table; its staging table holds this run's rows (tagged with `runID`).
     ///   - keyColumn: The table's key column, compared with `source_id`.
     ///   - completeFullFetch: Whether every page of a full fetch arrived, so an unlisted record no longer exists.
     /// - Returns: How many entries were settled.
@@ -98,7 +98,9 @@ public struct QuarantineStore: Sendable {
             ), decided AS (
                 SELECT o.quarantine_id,
                        CASE
-                           WHEN EXISTS (SELECT 1 FROM \(table.stagingName) s WHERE s.\(table.keyColumn) = o.source_id)
+                           WHEN EXISTS (SELECT 1 FROM \(table.stagingName) s
+                                        WHERE s.organization_id = $1 AND s.run_id = $4
+                                          AND s.\(table.keyColumn) = o.source_id)
                                THEN 'loaded'
                            WHEN EXISTS (SELECT 1 FROM requarantined r
                                         WHERE r.source_id = o.source_id

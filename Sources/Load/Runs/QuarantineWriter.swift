@@ -4,8 +4,9 @@ public import PostgresNIO
 
 /// Stores records that could not be decoded or failed validation, with the reason and the raw payload.
 ///
-/// Written inside the organization's data transaction, so quarantined records commit (or roll back) together with
-/// the data of the same run; nothing is ever silently dropped.
+/// Written while the sources are read into the run's staging area (``stagingName``), and moved into `quarantine` by
+/// ``promote(on:logger:)`` in the organization's final transaction, so quarantined records commit (or are discarded)
+/// together with the data of the same run; nothing is ever silently dropped.
 public struct QuarantineWriter: Sendable {
     /// One rejected record.
     public struct Entry: Sendable, Hashable {
@@ -41,7 +42,10 @@ public struct QuarantineWriter: Sendable {
         self.runID = runID
     }
 
-    /// Appends entries with one `COPY`.
+    /// The staging table the entries are written to while the run extracts.
+    public static let stagingName = StagingArea.schema + ".quarantine"
+
+    /// Stages entries with one `COPY`.
     ///
     /// Whatever a rejected record holds is stored: a NUL character (which PostgreSQL text cannot hold) is written as
     /// the JSON escape `\u0000`, and an id too long to be one is kept only in the raw payload.
@@ -61,8 +65,31 @@ public struct QuarantineWriter: Sendable {
             }
         }
         try await connection.copyRows(
-            encoder.buffer, into: "quarantine",
+            encoder.buffer, into: Self.stagingName,
             columns: ["organization_id", "run_id", "source", "resource", "source_id", "reason", "raw"], logger: logger)
+    }
+
+    /// Moves the run's staged entries into `quarantine`, in the order they were staged. Call in the final
+    /// transaction, before the merges that spare quarantined records.
+    ///
+    /// - Returns: How many entries were moved.
+    @discardableResult
+    public func promote(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query(
+            """
+            WITH moved AS (
+                INSERT INTO quarantine (organization_id, run_id, source, resource, source_id, reason, raw, created_at)
+                SELECT organization_id, run_id, source, resource, source_id, reason, raw, created_at
+                FROM routiq_staging.quarantine
+                WHERE organization_id = \(organization) AND run_id = \(runID)
+                ORDER BY staged_id
+                RETURNING 1
+            )
+            SELECT count(*)::int FROM moved
+            """,
+            logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 
     /// `text` with every NUL character written as the JSON escape `\u0000`.

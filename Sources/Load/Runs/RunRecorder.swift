@@ -104,6 +104,10 @@ public struct RunRecorder: Sendable {
 
     /// Records the end of a run. Call inside the data transaction for success, or on its own after a rollback.
     ///
+    /// It is also the run's fence: the row must still be `running`. A run whose lock session died may have been
+    /// taken over by another run, which closed this row as abandoned; then this throws ``DatabaseError`` with code
+    /// ``DatabaseError/Code/claimLost`` and the data transaction it is part of must roll back.
+    ///
     /// - Parameters:
     ///   - stats: Per stage and resource figures, stored as JSON.
     ///   - error: A message safe to show (no patient data); `nil` on success.
@@ -117,15 +121,24 @@ public struct RunRecorder: Sendable {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
+        let rows = try await connection.query(
             """
             UPDATE sync_runs SET status = \(outcome.rawValue), finished_at = clock_timestamp(), error = \(error),
                    records_read = \(totals.read), records_inserted = \(totals.inserted), records_updated = \(totals.updated),
                    records_unchanged = \(totals.unchanged), records_removed = \(totals.removed),
                    records_quarantined = \(totals.quarantined), stats = \(stats)::jsonb
-            WHERE organization_id = \(organization) AND run_id = \(runID)
+            WHERE organization_id = \(organization) AND run_id = \(runID) AND status = 'running'
+            RETURNING 1
             """,
             logger: logger
         )
+        var updated = 0
+        for try await _ in rows { updated += 1 }
+        guard updated == 1 else {
+            throw DatabaseError(
+                .claimLost,
+                "the run of \(organization) was closed by another run (it lost its lock and was taken over); "
+                    + "nothing of it is kept")
+        }
     }
 }

@@ -2,47 +2,30 @@ public import Foundation
 public import Logging
 public import PostgresNIO
 
-/// Stages one organization's records with `COPY` and merges them into the warehouse tables.
+/// Merges one organization's run's staged records into the warehouse tables.
 ///
-/// Everything happens on one connection inside the caller's transaction: staging tables are temporary and dropped
-/// at commit, so a crash at any point leaves the previous state intact. The merge is an insert-or-update keyed on
-/// `(organization_id, id)` that leaves rows whose `content_hash` did not change untouched, so running the same data
-/// twice changes no row.
+/// The rows were copied into the run-tagged staging tables by ``StagingArea`` while the sources were read, outside
+/// any transaction; the merge runs in the organization's final transaction, so a crash at any point leaves the
+/// previous state intact. It is an insert-or-update keyed on `(organization_id, id)` that leaves rows whose
+/// `content_hash` did not change untouched, so running the same data twice changes no row.
 public struct WarehouseLoader: Sendable {
     /// The organization whose rows are loaded; every staged row must carry it.
     public let organization: String
+    /// The run whose staged rows are merged.
+    public let runID: UUID
 
-    /// Creates a loader for one organization.
-    public init(organization: String) {
+    /// Creates a loader for one organization's run.
+    public init(organization: String, runID: UUID) {
         self.organization = organization
+        self.runID = runID
     }
 
-    /// Creates the transaction's staging table for `table` unless it exists.
-    public func prepareStaging(_ table: WarehouseTable, on connection: PostgresConnection, logger: Logger) async throws
-    {
-        try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    CREATE TEMP TABLE IF NOT EXISTS \(table.stagingName) (LIKE \(table.name) INCLUDING DEFAULTS) ON COMMIT DROP
-                    """
-            ),
-            logger: logger
-        )
-    }
-
-    /// Streams encoded rows into the staging table with `COPY … FROM STDIN`.
-    ///
-    /// - Parameters:
-    ///   - rows: Rows encoded with ``CopyRowEncoder`` in the table's column order.
-    ///   - table: The target table; ``prepareStaging(_:on:logger:)`` must have run in this transaction.
-    public func stage(
-        _ rows: CopyRowEncoder,
-        into table: WarehouseTable,
-        on connection: PostgresConnection,
-        logger: Logger
-    ) async throws {
-        guard rows.rowCount > 0 else { return }
-        try await connection.copyRows(rows.buffer, into: table.stagingName, columns: table.copyColumns, logger: logger)
+    /// The bindings every statement starts with: `$1` the organization, `$2` the run.
+    private var runBindings: PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(organization)
+        bindings.append(runID)
+        return bindings
     }
 
     /// Merges the staged rows into the table.
@@ -57,12 +40,11 @@ public struct WarehouseLoader: Sendable {
         let columns = table.copyColumns.joined(separator: ", ")
         let assignments = (table.updatableColumns + ["content_hash"]).map { "\($0) = EXCLUDED.\($0)" }
             .joined(separator: ", ")
-        var bindings = PostgresBindings()
-        bindings.append(organization)
+        let bindings = runBindings
         let staged = """
             SELECT DISTINCT ON (\(table.keyColumn)) \(columns)
             FROM \(table.stagingName)
-            WHERE organization_id = $1
+            WHERE organization_id = $1 AND run_id = $2
             ORDER BY \(table.keyColumn)\(newestFirst)
             """
         if try await !hasRows(table, on: connection, logger: logger) {
@@ -124,11 +106,11 @@ public struct WarehouseLoader: Sendable {
     /// - Important: Call only after a **complete** full fetch of the resource: every page arrived. After a partial
     ///   fetch this would mark rows removed that merely were not fetched.
     /// - Parameters:
-    ///   - quarantined: The run and resource whose quarantined source ids are spared.
+    ///   - resource: The resource whose records quarantined in this run are spared.
     /// - Returns: How many rows were newly marked removed.
     public func markUnstagedRemoved(
         _ table: WarehouseTable,
-        sparingQuarantined quarantined: (runID: UUID, resource: String),
+        sparingQuarantinedOf resource: String,
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> Int {
@@ -138,7 +120,8 @@ public struct WarehouseLoader: Sendable {
                 WHERE t.organization_id = $1 AND t.removed_at IS NULL
                   AND NOT EXISTS (
                       SELECT 1 FROM \(table.stagingName) s
-                      WHERE s.organization_id = t.organization_id AND s.\(table.keyColumn) = t.\(table.keyColumn)
+                      WHERE s.organization_id = t.organization_id AND s.run_id = $2
+                        AND s.\(table.keyColumn) = t.\(table.keyColumn)
                   )
                   AND NOT EXISTS (
                       SELECT 1 FROM quarantine q
@@ -149,10 +132,8 @@ public struct WarehouseLoader: Sendable {
             )
             SELECT count(*)::int FROM removed
             """
-        var bindings = PostgresBindings()
-        bindings.append(organization)
-        bindings.append(quarantined.runID)
-        bindings.append(quarantined.resource)
+        var bindings = runBindings
+        bindings.append(resource)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         for try await (count) in rows.decode(Int.self) { return count }
         return 0

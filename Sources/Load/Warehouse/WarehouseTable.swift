@@ -20,8 +20,12 @@ public struct WarehouseTable: Sendable, Hashable {
     /// The COPY column list, including the trailing `content_hash`.
     var copyColumns: [String] { columnNames + ["content_hash"] }
 
-    /// The per-transaction staging table's name.
-    var stagingName: String { "staging_" + name }
+    /// The run-tagged staging table's name, in the `routiq_staging` schema (``StagingArea``).
+    var stagingName: String { StagingArea.schema + "." + name }
+
+    /// The staging table of the patients' phones, which carries the patient's version besides
+    /// ``patientPhoneColumns``.
+    public static let patientPhonesStagingName = StagingArea.schema + ".patient_phones"
 
     init(name: String, keyColumn: String, columns: [WarehouseColumn]) {
         precondition(
@@ -58,7 +62,7 @@ extension WarehouseTable {
         ] + sourceTimes
     )
 
-    /// The phones of Cliniko patients, staged per transaction with the patient's version (`staging_patient_phones`).
+    /// The phones of Cliniko patients, staged with the patient's version (``patientPhonesStagingName``).
     public static let patientPhoneColumns: [WarehouseColumn] = [
         WarehouseColumn("organization_id", .identifier, nullable: false),
         WarehouseColumn("patient_id", .identifier, nullable: false),

@@ -5,6 +5,19 @@ package struct OrganizationOutcome: Sendable, Codable {
     /// How the organization's part of the run ended.
     package enum Status: String, Sendable, Codable {
         case succeeded, failed, skipped, cancelled
+        /// `--batch`: another worker of the batch runs (or ran) it in this start.
+        case taken
+        /// `--batch`: the batch already ran it to success; nothing to do.
+        case done
+
+        /// Whether the organization's part counts against the run's exit code: it failed, was stopped, or another
+        /// run outside the batch held it.
+        package var isFailure: Bool {
+            switch self {
+            case .succeeded, .taken, .done: false
+            case .failed, .skipped, .cancelled: true
+            }
+        }
     }
 
     /// The organization's id.
@@ -21,6 +34,8 @@ package struct OrganizationOutcome: Sendable, Codable {
     package var seconds: Double
     /// With `--dry-run`: what each source would read.
     package var plan: [DryRunPlan.Source]? = nil
+    /// How long its final transaction was held, in seconds, when it committed.
+    package var transactionSeconds: Double? = nil
 
     /// Creates an outcome.
     ///

@@ -8,7 +8,6 @@ import PostgresNIO
 import Transform
 
 extension OrganizationRunner {
-    typealias Loaded = (ResourceFigures, Date?)
 
     func makeNormalizer() -> RecordNormalizer {
         let region: String
@@ -63,11 +62,10 @@ extension OrganizationRunner {
         cursors: [SyncStateStore.Entry],
         loader: ResourceLoader,
         normalizer: RecordNormalizer,
-        on connection: PostgresConnection,
+        into extraction: inout Extraction,
         logger: Logger
-    ) async throws -> [Loaded] {
-        let credential = try await credentials.credential(
-            for: .cliniko, organization: organization.id, on: connection, logger: logger)
+    ) async throws {
+        let credential = try await credential(for: .cliniko, logger: logger)
         var settings = settings
         if let base = overrides.clinikoBaseURL { settings.common.baseURL = base }
         let metrics = ExtractMetrics()
@@ -78,99 +76,46 @@ extension OrganizationRunner {
             httpClient: httpClient, metrics: metrics, logger: logger
         )
         let reconcile = forceFull || settings.common.mode == .full
-        var results: [Loaded] = []
         for kind in settings.common.resources {
             let resource = kind.rawValue
             let since = cursor(cursors, source: "cliniko", resource: resource, mode: settings.common.mode)
-            var loaded: Loaded
+            var loaded: ResourceLoader.StagedResource
             switch kind {
             case .patients:
-                try await connection.query(
-                    """
-                    CREATE TEMP TABLE IF NOT EXISTS staging_patient_phones
-                        (LIKE patient_phones INCLUDING DEFAULTS, version timestamptz) ON COMMIT DROP
-                    """,
-                    logger: logger
-                )
-                loaded = try await loader.load(
+                loaded = try await loader.stage(
                     source.patients(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection, refetch: source.patients(ids:),
+                    refetch: source.patients(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) },
                     afterStage: { patient, encoder in
                         patient.encodePhoneRows(organization: organization.id, into: &encoder)
                     },
-                    childTable: ("staging_patient_phones", WarehouseTable.patientPhoneColumns)
+                    stagesPhones: true
                 )
-                try await mergePhones(on: connection, logger: logger)
             case .individualAppointments:
-                loaded = try await loader.load(
+                loaded = try await loader.stage(
                     source.appointments(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection, refetch: source.appointments(ids:),
+                    refetch: source.appointments(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .cliniko, resource: resource) }
                 )
             case .appointmentTypes:
-                loaded = try await loader.load(
+                loaded = try await loader.stage(
                     source.appointmentTypes(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection, refetch: source.appointmentTypes(ids:)
+                    refetch: source.appointmentTypes(ids:)
                 )
             case .practitioners:
-                loaded = try await loader.load(
+                loaded = try await loader.stage(
                     source.practitioners(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection, refetch: source.practitioners(ids:)
+                    refetch: source.practitioners(ids:)
                 )
             case .businesses:
-                loaded = try await loader.load(
+                loaded = try await loader.stage(
                     source.businesses(since: since), source: .cliniko, resource: resource, reconcile: reconcile,
-                    on: connection, refetch: source.businesses(ids:)
+                    refetch: source.businesses(ids:)
                 )
             }
-            results.append(ledger.attribute(loaded, metrics.snapshot()))
+            loaded.figures = ledger.attribute(loaded.figures, metrics.snapshot())
+            extraction.resources.append(.staged(loaded))
         }
-        return results
-    }
-
-    /// Rewrites the phones of patients staged in this transaction, touching only rows that changed.
-    private func mergePhones(on connection: PostgresConnection, logger: Logger) async throws {
-        let organization = organization.id
-        try await connection.query(
-            """
-            DELETE FROM patient_phones t
-            WHERE t.organization_id = \(organization)
-              AND t.patient_id IN (SELECT patient_id FROM staging_patients)
-              AND NOT EXISTS (
-                  SELECT 1 FROM staging_patient_phones s
-                  WHERE s.patient_id = t.patient_id AND s.position = t.position
-                    AND s.version = (SELECT max(version) FROM staging_patient_phones v WHERE v.patient_id = s.patient_id)
-              )
-            """,
-            logger: logger
-        )
-        try await connection.query(
-            """
-            INSERT INTO patient_phones AS t (organization_id, patient_id, position, raw_number, phone_type, e164, number_kind, normalization)
-            SELECT DISTINCT ON (patient_id, position)
-                   organization_id, patient_id, position, raw_number, phone_type, e164, number_kind, normalization
-            FROM staging_patient_phones
-            WHERE organization_id = \(organization)
-            ORDER BY patient_id, position, version DESC
-            ON CONFLICT (organization_id, patient_id, position) DO UPDATE
-            SET raw_number = EXCLUDED.raw_number, phone_type = EXCLUDED.phone_type, e164 = EXCLUDED.e164,
-                number_kind = EXCLUDED.number_kind, normalization = EXCLUDED.normalization
-            WHERE (t.raw_number, t.phone_type, t.e164, t.number_kind, t.normalization)
-                  IS DISTINCT FROM (EXCLUDED.raw_number, EXCLUDED.phone_type, EXCLUDED.e164, EXCLUDED.number_kind, EXCLUDED.normalization)
-            """,
-            logger: logger
-        )
-        try await connection.query(
-            """
-            UPDATE patients p SET primary_phone_e164 = NULL
-            WHERE p.organization_id = \(organization) AND p.primary_phone_e164 IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM patient_phones f WHERE f.organization_id = p.organization_id
-                              AND f.patient_id = p.patient_id AND f.e164 = p.primary_phone_e164)
-              AND p.patient_id IN (SELECT patient_id FROM staging_patients)
-            """,
-            logger: logger
-        )
     }
 
     // MARK: Chatwoot
@@ -180,11 +125,10 @@ extension OrganizationRunner {
         cursors: [SyncStateStore.Entry],
         loader: ResourceLoader,
         normalizer: RecordNormalizer,
-        on connection: PostgresConnection,
+        into extraction: inout Extraction,
         logger: Logger
-    ) async throws -> [Loaded] {
-        let credential = try await credentials.credential(
-            for: .chatwoot, organization: organization.id, on: connection, logger: logger)
+    ) async throws {
+        let credential = try await credential(for: .chatwoot, logger: logger)
         var settings = settings
         // The sandbox's URL wins; then the pipeline's `base_url`; the stored credential's only when the pipeline
         // names none (docs/pipelines.md).
@@ -206,32 +150,30 @@ extension OrganizationRunner {
             httpClient: httpClient, metrics: metrics, logger: logger
         )
         let reconcile = forceFull || settings.common.mode == .full
-        var results: [Loaded] = []
         for kind in settings.common.resources {
             let resource = kind.rawValue
             let since = cursor(cursors, source: "chatwoot", resource: resource, mode: settings.common.mode)
-            let loaded: Loaded
+            var loaded: ResourceLoader.StagedResource
             switch kind {
             case .contacts:
-                loaded = try await loader.load(
+                loaded = try await loader.stage(
                     source.contacts(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
-                    on: connection, refetch: source.contacts(ids:),
+                    refetch: source.contacts(ids:),
                     transform: { staged(normalizer.normalize($0), original: $0, source: .chatwoot, resource: resource) }
                 )
             case .conversations:
-                loaded = try await loader.load(
+                loaded = try await loader.stage(
                     source.conversations(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
-                    on: connection, refetch: source.conversations(ids:)
+                    refetch: source.conversations(ids:)
                 )
             case .messages:
-                loaded = try await loader.load(
-                    source.messages(since: since), source: .chatwoot, resource: resource, reconcile: reconcile,
-                    on: connection
+                loaded = try await loader.stage(
+                    source.messages(since: since), source: .chatwoot, resource: resource, reconcile: reconcile
                 )
             }
-            results.append(ledger.attribute(loaded, metrics.snapshot()))
+            loaded.figures = ledger.attribute(loaded.figures, metrics.snapshot())
+            extraction.resources.append(.staged(loaded))
         }
-        return results
     }
 
     // MARK: Clerk
@@ -239,11 +181,10 @@ extension OrganizationRunner {
     func extractClerk(
         _ settings: ClerkExtractSettings,
         loader: ResourceLoader,
-        on connection: PostgresConnection,
+        into extraction: inout Extraction,
         logger: Logger
-    ) async throws -> [Loaded] {
-        let credential = try await credentials.credential(
-            for: .clerk, organization: organization.id, on: connection, logger: logger)
+    ) async throws {
+        let credential = try await credential(for: .clerk, logger: logger)
         var settings = settings
         if let base = overrides.clerkBaseURL { settings.common.baseURL = base }
         let metrics = ExtractMetrics()
@@ -255,50 +196,50 @@ extension OrganizationRunner {
             httpClient: httpClient, metrics: metrics, logger: logger
         )
         let resources = settings.common.resources
-        var results: [Loaded] = []
         if resources.contains(.organizations) {
             var figures = ResourceFigures(source: "clerk", resource: ClerkResource.organizations.rawValue)
             for try await page in source.organizations() {
                 figures.pages += 1
                 for remote in page.records where remote.id == organization.id {
                     figures.read += 1
-                    try await connection.query(
-                        """
-                        UPDATE organizations SET name = \(remote.name), slug = \(remote.slug), updated_at = now(),
-                               clerk_created_at = \(remote.createdAt), clerk_updated_at = \(remote.updatedAt)
-                        WHERE organization_id = \(organization.id)
-                          AND (name, slug, clerk_updated_at) IS DISTINCT FROM (\(remote.name), \(remote.slug), \(remote.updatedAt))
-                        """,
-                        logger: logger
-                    )
+                    // Applied in the final transaction, with the data.
+                    extraction.clerkProfile = remote
                 }
             }
             figures.complete = true
-            results.append(ledger.attribute((figures, nil), metrics.snapshot()))
+            extraction.resources.append(.read(ledger.attribute(figures, metrics.snapshot())))
         }
         // Users are instance-wide in Clerk: only this organization's members are stored with it.
         var memberIDs = Set<String>()
         if resources.contains(.memberships) || resources.contains(.users) {
-            let loaded = try await loader.load(
+            var loaded = try await loader.stage(
                 source.memberships(organizationID: organization.id), source: .clerk,
-                resource: ClerkResource.memberships.rawValue, reconcile: true, on: connection,
+                resource: ClerkResource.memberships.rawValue, reconcile: true,
                 transform: { membership in
                     memberIDs.insert(membership.userID)
                     return resources.contains(.memberships) ? .keep(membership) : .skip
                 }
             )
-            if resources.contains(.memberships) { results.append(ledger.attribute(loaded, metrics.snapshot())) }
+            loaded.figures = ledger.attribute(loaded.figures, metrics.snapshot())
+            if resources.contains(.memberships) { extraction.resources.append(.staged(loaded)) }
         }
         if resources.contains(.users) {
             let members = memberIDs
-            let loaded = try await loader.load(
+            var loaded = try await loader.stage(
                 source.users(since: nil), source: .clerk, resource: ClerkResource.users.rawValue, reconcile: true,
-                on: connection,
                 transform: { user in members.contains(user.id) ? .keep(user) : .skip }
             )
-            results.append(ledger.attribute(loaded, metrics.snapshot()))
+            loaded.figures = ledger.attribute(loaded.figures, metrics.snapshot())
+            extraction.resources.append(.staged(loaded))
         }
-        return results
+    }
+
+    /// The organization's credential for `service`, read on a connection lent for that.
+    private func credential(for service: CredentialService, logger: Logger) async throws -> ServiceCredential {
+        let (credentials, organization) = (credentials, organization.id)
+        return try await database.withConnection { connection in
+            try await credentials.credential(for: service, organization: organization, on: connection, logger: logger)
+        }
     }
 
     // MARK: Helpers
@@ -308,13 +249,13 @@ extension OrganizationRunner {
     struct MetricsLedger {
         private var previous = ExtractMetrics.Snapshot()
 
-        mutating func attribute(_ loaded: Loaded, _ now: ExtractMetrics.Snapshot) -> Loaded {
-            var (figures, mark) = loaded
+        mutating func attribute(_ figures: ResourceFigures, _ now: ExtractMetrics.Snapshot) -> ResourceFigures {
+            var figures = figures
             figures.requests = now.requests - previous.requests
             figures.retries = now.retries - previous.retries
             figures.rateLimitWaitMilliseconds = now.rateLimitWaitMilliseconds - previous.rateLimitWaitMilliseconds
             previous = now
-            return (figures, mark)
+            return figures
         }
     }
 

@@ -7,12 +7,16 @@ import Pipeline
 import PostgresNIO
 import Transform
 
-/// Runs one pipeline for one organization with DESIGN §4's semantics.
+/// Runs one pipeline for one organization with DESIGN §4's semantics, in two phases.
 ///
-/// On one connection: take the organization's advisory lock, record the run as `running`, then in one transaction
-/// stream every extract into staging tables, merge, match contacts, re-score every patient from the warehouse,
-/// advance the cursors and record success; commit. Any failure rolls everything back and is recorded in a separate
-/// short transaction, leaving the previous data intact.
+/// Holding the organization's advisory lock (on the process's lock session, ``OrganizationLocks``) and, with
+/// `--batch`, its claim in the batch: record the run as `running` and discard what dead runs left in the staging
+/// area. **Extract**: stream every source into the run-tagged staging tables, each `COPY` on a connection lent for
+/// that statement alone, so an organization waiting on a rate limit holds no connection and no transaction.
+/// **Commit**: one short transaction merges the staged rows, matches contacts, re-scores every patient from the
+/// warehouse, advances the cursors, records success (fenced: the run record must still be this run's) and deletes
+/// the run's staging rows. Any failure rolls the transaction back and is recorded on its own, leaving the previous
+/// data intact; a kill at any point leaves staging rows that the next run discards.
 struct OrganizationRunner: Sendable {
     /// Base URLs that replace the real services' (the in-process sandbox).
     struct Overrides: Sendable {
@@ -41,7 +45,20 @@ struct OrganizationRunner: Sendable {
     var leaseTimeout: Duration = .seconds(60)
     /// Told which connection the organization holds, to notice the server going away under it.
     var lossWatch: ConnectionLossWatch? = nil
+    /// The process's lock session, which holds the organization's lock for the run.
+    let locks: OrganizationLocks
+    /// With `--batch`: the batch's claims, and when this process started by the server's clock.
+    var batch: (claims: BatchClaimStore, startedAt: Date)? = nil
+    /// Bounds how many organizations are in their final transaction at once; unbounded when `nil`.
+    var mergeGate: MergeGate? = nil
     let logger: Logger
+
+    /// Lends connections for the organization's short pieces of work.
+    var database: DatabaseLease {
+        DatabaseLease(
+            client: client, organization: organization.id, leaseTimeout: leaseTimeout, stop: stop,
+            lossWatch: lossWatch)
+    }
 
     private var isFull: Bool {
         forceFull
@@ -66,22 +83,21 @@ struct OrganizationRunner: Sendable {
         )
         var outcome = empty
         do {
-            // One connection for the whole organization: its lock, its run record, its transaction and its
-            // credentials. The wait for it is bounded, and a stop abandons it.
-            let runner = self
             let runLogger = logger
-            outcome = try await client.withConnection(leaseTimeout: leaseTimeout, abandon: stop.latch) { connection in
-                runner.lossWatch?.watch(connection, for: runner.organization.id)
-                return try await OrganizationLock.withLock(
-                    organization: runner.organization.id, on: connection, logger: runLogger
-                ) {
-                    try await runner.runLocked(on: connection, outcome: empty, logger: runLogger)
-                }
+            outcome = try await locks.withLock(organization.id, logger: logger) {
+                try await runLocked(outcome: empty, logger: runLogger)
             }
         } catch let held as OrganizationLock.Held {
-            outcome.status = .skipped
-            outcome.message = held.description
-            logger.warning("\(held.description); skipping it")
+            if let batch {
+                // A peer of the batch runs it: not a failure of this worker.
+                outcome.status = .taken
+                outcome.message = "taken by another worker of batch \(batch.claims.batch)"
+                logger.info("organization taken by another worker; skipping it")
+            } else {
+                outcome.status = .skipped
+                outcome.message = held.description
+                logger.warning("\(held.description); skipping it")
+            }
         } catch is CancellationError {
             outcome.status = .cancelled
             outcome.message = "stopped before it started"
@@ -95,26 +111,59 @@ struct OrganizationRunner: Sendable {
         return outcome
     }
 
-    /// The run proper, holding the organization's lock on `connection`: records it as running, runs the transaction
-    /// (cancelled at once by a stop request), and records how it ended.
-    private func runLocked(on connection: PostgresConnection, outcome: OrganizationOutcome, logger: Logger)
-        async throws -> OrganizationOutcome
-    {
+    /// The run proper, holding the organization's lock: claims it in the batch, records it as running, runs both
+    /// phases (cancelled at once by a stop request), and records how it ended.
+    private func runLocked(outcome: OrganizationOutcome, logger: Logger) async throws -> OrganizationOutcome {
         var outcome = outcome
+        if let batch {
+            let (runID, organization) = (runID, organization.id)
+            let worker = "\(host) pid \(ProcessInfo.processInfo.processIdentifier)"
+            let claim = try await database.withConnection { connection in
+                try await batch.claims.claim(
+                    organization: organization, runID: runID, worker: worker, startedAt: batch.startedAt,
+                    on: connection, logger: logger)
+            }
+            switch claim {
+            case .claimed(let previous):
+                if let previous {
+                    logger.info(
+                        "organization claimed from an earlier worker of the batch",
+                        metadata: ["routiq.previous_run_id": "\(previous)"])
+                }
+            case .alreadySucceeded(let run):
+                outcome.status = .done
+                outcome.message = "already succeeded in batch \(batch.claims.batch) (run \(run))"
+                logger.info("organization already succeeded in this batch; skipping it")
+                return outcome
+            case .endedInThisStart(_, let status):
+                outcome.status = .taken
+                outcome.message =
+                    "another worker of batch \(batch.claims.batch) ran it (\(status)); it is retried when the batch "
+                    + "is started again"
+                logger.info("organization ended in another worker of this batch; skipping it")
+                return outcome
+            }
+        }
         let start = RunRecorder.Start(
             runID: runID, organization: organization.id, pipeline: definition.name,
             mode: isFull ? "full" : "incremental", startedBy: startedBy, host: host, asOf: asOf
         )
-        try await RunRecorder().begin(start, on: connection, logger: logger)
+        let staging = StagingArea(organization: organization.id, runID: runID)
+        try await database.withConnection { connection in
+            try await RunRecorder().begin(start, on: connection, logger: logger)
+            let discarded = try await staging.discardAbandoned(on: connection, logger: logger)
+            if discarded > 0 {
+                logger.debug("staged rows of dead runs discarded", metadata: ["routiq.rows": "\(discarded)"])
+            }
+        }
         do {
             let runner = self
-            let resources = try await stop.cancellingOnRequest {
-                try await connection.withTransaction(logger: logger) { transaction in
-                    try await runner.loadAndDerive(on: transaction, logger: logger)
-                }
+            let committed = try await stop.cancellingOnRequest {
+                try await runner.extractAndCommit(logger: logger)
             }
-            outcome.resources = resources
-            outcome.totals = Self.totals(of: resources)
+            outcome.resources = committed.figures
+            outcome.totals = Self.totals(of: committed.figures)
+            outcome.transactionSeconds = committed.transactionSeconds
             outcome.status = .succeeded
             logger.info(
                 "organization committed",
@@ -122,6 +171,7 @@ struct OrganizationRunner: Sendable {
                     "routiq.inserted": "\(outcome.totals.inserted)",
                     "routiq.updated": "\(outcome.totals.updated)",
                     "routiq.quarantined": "\(outcome.totals.quarantined)",
+                    "routiq.transaction_ms": "\(Int(committed.transactionSeconds * 1000))",
                 ])
         } catch {
             // After a stop, whatever the cancelled work threw (a cancelled COPY, request or wait) means "stopped".
@@ -130,16 +180,7 @@ struct OrganizationRunner: Sendable {
                 isCancelled ? "stopped by SIGINT or SIGTERM; its transaction rolled back" : Self.safeMessage(for: error)
             outcome.message = message
             outcome.status = isCancelled ? .cancelled : .failed
-            do {
-                try await RunRecorder().finish(
-                    runID: runID, organization: organization.id, outcome: isCancelled ? .cancelled : .failed,
-                    totals: .init(), stats: "{}", error: message, on: connection, logger: logger
-                )
-            } catch {
-                logger.error(
-                    "the run's outcome could not be recorded; the next run closes it as abandoned",
-                    metadata: ["routiq.error": "\(Self.safeMessage(for: error))"])
-            }
+            await recordFailure(cancelled: isCancelled, message: message, logger: logger)
             if isCancelled {
                 logger.warning("organization stopped; its transaction rolled back, its previous data is untouched")
             } else {
@@ -150,81 +191,151 @@ struct OrganizationRunner: Sendable {
         return outcome
     }
 
-    // MARK: The transaction
+    /// Records a run that failed or was stopped (run record, batch claim), and discards its staged rows, on a
+    /// connection of its own: a stop does not abandon this wait, which is short.
+    private func recordFailure(cancelled: Bool, message: String, logger: Logger) async {
+        let (runID, organization, batch) = (runID, organization.id, batch)
+        do {
+            try await client.withConnection(leaseTimeout: .seconds(10), abandon: Latch()) { connection in
+                try await RunRecorder().finish(
+                    runID: runID, organization: organization, outcome: cancelled ? .cancelled : .failed,
+                    totals: .init(), stats: "{}", error: message, on: connection, logger: logger
+                )
+                try await batch?.claims.finish(
+                    organization: organization, runID: runID, outcome: cancelled ? .cancelled : .failed,
+                    on: connection, logger: logger)
+                try await StagingArea(organization: organization, runID: runID).discardRun(
+                    on: connection, logger: logger)
+            }
+        } catch {
+            logger.error(
+                "the run's outcome could not be recorded; the next run closes it as abandoned",
+                metadata: ["routiq.error": "\(Self.safeMessage(for: error))"])
+        }
+    }
 
-    private func loadAndDerive(on connection: PostgresConnection, logger: Logger) async throws -> [ResourceFigures] {
-        // Every query of this transaction works on a whole organization's rows, most of them written in this very
-        // transaction, which the planner's statistics (none yet, or other organizations' committed rows) know
-        // nothing of: it then guesses one row and picks a nested loop over a sequential scan, which took minutes
-        // per organization where hash joins take a second (matching in the 10-organization benchmark). ANALYZE is
-        // not an option: its lock would queue every other organization's run behind this one.
-        try await connection.query("SET LOCAL enable_nestloop = off", logger: logger)
-        let cursors = try await SyncStateStore(organization: organization.id).entries(on: connection, logger: logger)
-        var figures: [ResourceFigures] = []
-        var marks: [(source: String, resource: String, mark: Date?, complete: Bool)] = []
+    // MARK: The two phases
+
+    /// The extract phase, then the final transaction.
+    private func extractAndCommit(logger: Logger) async throws -> (
+        figures: [ResourceFigures], transactionSeconds: Double
+    ) {
+        let organizationID = organization.id
+        let cursors = try await database.withConnection { connection in
+            try await SyncStateStore(organization: organizationID).entries(on: connection, logger: logger)
+        }
         let loader = ResourceLoader(
-            organization: organization.id, runID: runID, asOf: asOf, stop: stop, observer: observer, logger: logger)
+            organization: organization.id, runID: runID, asOf: asOf, stop: stop, database: database,
+            observer: observer, logger: logger)
         let normalizer = makeNormalizer()
-        var derived = false
-        var stages: [RunStatistics.StageTiming] = []
-
+        var extraction = Extraction()
+        var timings: [String: Double] = [:]
         for stage in definition.stages {
             try stop.check()
-            observer?.stageStarted(stage.id, organization: organization.id)
             var stageLogger = logger
             stageLogger[metadataKey: "routiq.stage"] = "\(stage.id)"
             let stageStart = ContinuousClock.now
-            let before = figures.count
+            let before = extraction.resources.count
             switch stage.settings {
             case .cliniko(let settings):
-                let results = try await extractCliniko(
-                    settings, cursors: cursors, loader: loader, normalizer: normalizer, on: connection,
+                observer?.stageStarted(stage.id, organization: organization.id)
+                try await extractCliniko(
+                    settings, cursors: cursors, loader: loader, normalizer: normalizer, into: &extraction,
                     logger: stageLogger)
-                figures += results.map(\.0)
-                marks += results.map { ("cliniko", $0.0.resource, $0.1, $0.0.complete) }
             case .chatwoot(let settings):
-                let results = try await extractChatwoot(
-                    settings, cursors: cursors, loader: loader, normalizer: normalizer, on: connection,
+                observer?.stageStarted(stage.id, organization: organization.id)
+                try await extractChatwoot(
+                    settings, cursors: cursors, loader: loader, normalizer: normalizer, into: &extraction,
                     logger: stageLogger)
-                figures += results.map(\.0)
-                marks += results.map { ("chatwoot", $0.0.resource, $0.1, $0.0.complete) }
             case .clerk(let settings):
-                let results = try await extractClerk(settings, loader: loader, on: connection, logger: stageLogger)
-                figures += results.map(\.0)
-                marks += results.map { ("clerk", $0.0.resource, $0.1, $0.0.complete) }
+                observer?.stageStarted(stage.id, organization: organization.id)
+                try await extractClerk(settings, loader: loader, into: &extraction, logger: stageLogger)
+            case .matchContacts, .scoreActivity, .aggregateAppointments, .normalizePhones, .load, .report:
+                // Transforms run in the final transaction (normalization runs per record during the extracts), and
+                // reports are written after the commit (`ReportStage`).
+                continue
+            }
+            let seconds = (ContinuousClock.now - stageStart).seconds
+            timings[stage.id] = seconds
+            Self.logStageFinished(
+                rows: extraction.resources[before...].reduce(0) { $0 + $1.figures.read }, seconds: seconds,
+                logger: stageLogger)
+        }
+        try stop.check()
+        observer?.stageStarted("commit", organization: organization.id)
+        let (runner, staged, stageTimings) = (self, extraction, timings)
+        let committed = try await (mergeGate ?? MergeGate(limit: 1)).withPlace {
+            try await runner.database.withConnection { connection in
+                let began = ContinuousClock.now
+                let figures = try await connection.withTransaction(logger: logger) { transaction in
+                    try await runner.commit(
+                        staged, timings: stageTimings, transactionStarted: began, on: transaction, logger: logger)
+                }
+                return (figures: figures, transactionSeconds: (ContinuousClock.now - began).seconds)
+            }
+        }
+        return committed
+    }
+
+    /// The final transaction: merge what was staged, match and score, check the reject limit, advance the cursors,
+    /// record success (the fence) and delete the run's staging rows.
+    private func commit(
+        _ extraction: Extraction, timings: [String: Double], transactionStarted: ContinuousClock.Instant,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> [ResourceFigures] {
+        // Every query of this transaction works on a whole organization's rows, most of them staged by this very run,
+        // which the planner's statistics (none yet, or other organizations' committed rows) know nothing of: it then
+        // guesses one row and picks a nested loop over a sequential scan, which took minutes per organization where
+        // hash joins take a second (matching in the 10-organization benchmark). ANALYZE is not an option: its lock
+        // would queue every other organization's run behind this one.
+        try await connection.query("SET LOCAL enable_nestloop = off", logger: logger)
+        try await QuarantineWriter(organization: organization.id, runID: runID).promote(on: connection, logger: logger)
+        let loader = ResourceLoader(
+            organization: organization.id, runID: runID, asOf: asOf, stop: stop, database: database, logger: logger)
+        var figures: [ResourceFigures] = []
+        for resource in extraction.resources {
+            try stop.check()
+            switch resource {
+            case .staged(let staged): figures.append(try await loader.merge(staged, on: connection))
+            case .read(let read): figures.append(read)
+            }
+        }
+        if let profile = extraction.clerkProfile {
+            try await OrganizationStore.applyClerkProfile(profile, on: connection, logger: logger)
+        }
+        var timings = timings
+        var derived = false
+        for stage in definition.stages {
+            try stop.check()
+            var stageLogger = logger
+            stageLogger[metadataKey: "routiq.stage"] = "\(stage.id)"
+            let stageStart = ContinuousClock.now
+            switch stage.settings {
             case .matchContacts(let settings):
+                observer?.stageStarted(stage.id, organization: organization.id)
                 try await ContactMatching(organization: organization.id, settings: settings).run(
                     on: connection, logger: stageLogger)
             case .scoreActivity, .aggregateAppointments:
+                observer?.stageStarted(stage.id, organization: organization.id)
                 // Both are computed in one pass over the patients, at the first of the two stages.
                 if !derived {
                     try await derive(on: connection, logger: stageLogger)
                     derived = true
                 }
-            case .normalizePhones, .load, .report:
-                // Normalization runs per record during the extracts, the load is this transaction, and reports are
-                // written after the commit (`ReportStage`).
-                break
+            case .cliniko, .chatwoot, .clerk, .normalizePhones, .load, .report:
+                continue
             }
-            let added = figures[before...]
             let seconds = (ContinuousClock.now - stageStart).seconds
-            stages.append(.init(stage: stage.id, seconds: seconds))
-            stageLogger.info(
-                "stage finished",
-                metadata: [
-                    "routiq.rows": "\(added.reduce(0) { $0 + $1.read })",
-                    "routiq.duration_ms": "\(Int(seconds * 1000))",
-                ]
-            )
+            timings[stage.id] = seconds
+            Self.logStageFinished(rows: 0, seconds: seconds, logger: stageLogger)
         }
-        observer?.stageStarted("commit", organization: organization.id)
         let limit = RejectLimit(limit: maxRejects ?? definition.load?.maxRejects ?? LoadSettings().maxRejects)
         let totals = Self.totals(of: figures)
         if let violation = limit.violation(rejected: totals.quarantined, read: totals.read) {
             throw RejectLimitExceeded(description: violation + "; nothing of this run was kept (see the sources' data)")
         }
         let state = SyncStateStore(organization: organization.id)
-        for mark in marks {
+        for mark in extraction.cursorMarks {
             try await state.advance(
                 source: mark.source, resource: mark.resource, to: mark.mark.map(Self.cursorText),
                 notAfter: Self.cursorText(asOf), complete: isFull && mark.complete,
@@ -233,19 +344,33 @@ struct OrganizationRunner: Sendable {
         }
         let windows = ReportStage.windows(of: definition)
         let statistics = RunStatistics(
-            resources: figures, stages: stages, peakResidentBytes: RunStatistics.peakResidentBytes,
+            resources: figures,
+            // Every stage, in file order; those with no work of their own here (normalization runs per record, the
+            // load is this transaction, reports come after it) took no time.
+            stages: definition.stages.map { .init(stage: $0.id, seconds: timings[$0.id] ?? 0) },
+            peakResidentBytes: RunStatistics.peakResidentBytes,
             scoring: .init(
-                attendanceWindowDays: windows.windowDays, lateCancellationHours: windows.lateCancellationHours))
+                attendanceWindowDays: windows.windowDays, lateCancellationHours: windows.lateCancellationHours),
+            transactionSeconds: (ContinuousClock.now - transactionStarted).seconds)
         let statsEncoder = JSONEncoder()
         statsEncoder.keyEncodingStrategy = .convertToSnakeCase
         statsEncoder.outputFormatting = .sortedKeys
         let stats = String(decoding: try statsEncoder.encode(statistics), as: UTF8.self)
         try await RunRecorder().finish(
-            runID: runID, organization: organization.id, outcome: .succeeded, totals: Self.totals(of: figures),
-            stats: stats,
+            runID: runID, organization: organization.id, outcome: .succeeded, totals: totals, stats: stats,
             error: nil, on: connection, logger: logger
         )
+        try await batch?.claims.finish(
+            organization: organization.id, runID: runID, outcome: .succeeded, on: connection, logger: logger)
+        try await StagingArea(organization: organization.id, runID: runID).discardRun(on: connection, logger: logger)
         logger.debug("committing")
         return figures
+    }
+
+    private static func logStageFinished(rows: Int, seconds: Double, logger: Logger) {
+        logger.info(
+            "stage finished",
+            metadata: ["routiq.rows": "\(rows)", "routiq.duration_ms": "\(Int(seconds * 1000))"]
+        )
     }
 }

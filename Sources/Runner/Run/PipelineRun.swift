@@ -41,6 +41,9 @@ package struct PipelineRun: Sendable {
     /// connection under a statement that never returns (``ConnectionLossWatch``); expected to report them and end the
     /// process. `nil` (tests) watches for nothing.
     package var abandon: (@Sendable ([OrganizationOutcome]) -> Void)? = nil
+    /// `--batch`: the batch this process shares with other workers given the same id (``BatchClaimStore``);
+    /// `nil` for a run of its own.
+    package var batch: String? = nil
     /// Where the run logs.
     package var logger: Logger
 
@@ -81,14 +84,23 @@ package struct PipelineRun: Sendable {
         self.logger = logger
     }
 
-    /// The connection pool a run of `concurrency` organizations needs: one connection per running organization
-    /// (each keeps one for its whole run), at least as many as the report stage writes at once, and two to spare
-    /// for the run's own bookkeeping.
+    /// The connection pool a run of `concurrency` organizations needs, which does not grow with the organizations:
+    /// the lock session, the final transactions that may run at once (``finalTransactionsAtOnce(concurrency:)``), as
+    /// many short leases for staging and bookkeeping, and one to spare; at least what the report stage writes at once
+    /// plus two.
     ///
     /// - Parameter concurrency: How many organizations run at once.
     /// - Returns: The pool's maximum number of connections.
     package static func connectionsNeeded(concurrency: Int) -> Int {
-        max(concurrency, ReportGenerator.Configuration.Options().maximumConcurrentOrganizations) + 2
+        let transactions = finalTransactionsAtOnce(concurrency: concurrency)
+        let reports = ReportGenerator.Configuration.Options().maximumConcurrentOrganizations + 2
+        return max(1 + transactions + min(concurrency, 4) + 1, reports)
+    }
+
+    /// How many organizations may be in their final transaction at once: four (or fewer organizations). More
+    /// would not merge faster on the database's cores, and would take the connections the others stage with.
+    static func finalTransactionsAtOnce(concurrency: Int) -> Int {
+        min(concurrency, 4)
     }
 
     /// Runs the pipeline for its organizations (after starting and registering the in-process sandbox when the
@@ -181,9 +193,35 @@ package struct PipelineRun: Sendable {
             return plans
         }
         observer?.expect(selected.map(\.id))
-        await warnWhenConnectionsAreShort(organizations: min(concurrency, selected.count), client: client)
+        await warnWhenConnectionsAreShort(client: client)
+        // The process's lock session: every organization's advisory lock lives on this one connection for as long as
+        // the organization runs, so a worker needs a handful of connections however many organizations it runs.
+        let run = self
+        return try await client.withConnection(leaseTimeout: leaseTimeout, abandon: stop.latch) { lockSession in
+            try await run.runOrganizations(
+                selected, asOf: asOf, locks: OrganizationLocks(connection: lockSession), client: client,
+                credentials: credentials, registration: registration)
+        }
+    }
+
+    /// Runs the organizations, `concurrency` at a time, their locks on `locks`.
+    private func runOrganizations(
+        _ selected: [Organization],
+        asOf: Date,
+        locks: OrganizationLocks,
+        client: PostgresClient,
+        credentials: CredentialStore,
+        registration: SandboxRegistration?
+    ) async throws -> [OrganizationOutcome] {
         let host = ProcessInfo.processInfo.hostName
         let watch = ConnectionLossWatch()
+        var claims: (claims: BatchClaimStore, startedAt: Date)?
+        if let batch {
+            // Failed claims of this batch are retried by workers that started after them, by the server's clock.
+            claims = (BatchClaimStore(batch: batch), try await locks.serverNow(logger: logger))
+        }
+        let batchClaims = claims
+        let mergeGate = MergeGate(limit: Self.finalTransactionsAtOnce(concurrency: concurrency))
         return try await withThrowingTaskGroup(of: OrganizationOutcome?.self) { group in
             var outcomes: [OrganizationOutcome] = []
             var pending = selected[...]
@@ -200,12 +238,15 @@ package struct PipelineRun: Sendable {
                 var runner = OrganizationRunner(
                     organization: organization, definition: definition, runID: runID, asOf: asOf, forceFull: forceFull,
                     startedBy: actor, host: host, overrides: registration?.overrides(for: organization.id) ?? .init(),
-                    client: client, credentials: credentials, httpClient: .sharedForExtract, stop: stop, logger: logger
+                    client: client, credentials: credentials, httpClient: .sharedForExtract, stop: stop, locks: locks,
+                    logger: logger
                 )
                 runner.maxRejects = maxRejects
                 runner.observer = observer
                 runner.leaseTimeout = leaseTimeout
                 runner.lossWatch = watch
+                runner.batch = batchClaims
+                runner.mergeGate = mergeGate
                 watch.started(organization.id)
                 group.addTask { await runner.run() }
             }
@@ -246,19 +287,20 @@ package struct PipelineRun: Sendable {
         }
     }
 
-    /// Says so up front when the server has fewer free connection slots than organizations will run at once (each
-    /// keeps one): those that get none within ``leaseTimeout`` fail, so lower `--concurrency` or raise the server's
-    /// `max_connections`.
-    private func warnWhenConnectionsAreShort(organizations: Int, client: PostgresClient) async {
-        guard let free = try? await ConnectionCapacity.freeSlots(client: client, logger: logger),
-            free < organizations
-        else { return }
+    /// Says so up front when the server has fewer free connection slots than the run's pool may open
+    /// (``connectionsNeeded(concurrency:)``): organizations that get no connection within ``leaseTimeout`` fail, so
+    /// raise the server's `max_connections` or put fewer workers on it.
+    private func warnWhenConnectionsAreShort(client: PostgresClient) async {
+        let needed = Self.connectionsNeeded(concurrency: concurrency)
+        guard let free = try? await ConnectionCapacity.freeSlots(client: client, logger: logger), free < needed else {
+            return
+        }
         logger.warning(
             """
-            the database accepts fewer new connections than organizations will run at once (one each); some may \
-            wait and fail: lower --concurrency or raise the server's max_connections
+            the database accepts fewer new connections than this run may open; some organizations may wait and fail: \
+            raise the server's max_connections or run fewer workers at once
             """,
-            metadata: ["routiq.free_connections": "\(free)", "routiq.orgs": "\(organizations)"])
+            metadata: ["routiq.free_connections": "\(free)", "routiq.connections": "\(needed)"])
     }
 
     /// The pipeline's organizations (with a sandbox, `all` means the sandbox's), narrowed by `--org`.

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// The `stats` document of one organization's run record (`sync_runs.stats`): figures per resource, time per stage,
-/// and the process's peak memory when the organization finished.
+/// the process's peak memory when the organization finished, and how long its final transaction was held.
 struct RunStatistics: Codable, Sendable {
     /// How long one stage took.
     struct StageTiming: Codable, Sendable {
@@ -23,6 +23,9 @@ struct RunStatistics: Codable, Sendable {
     var stages: [StageTiming]
     var peakResidentBytes: Int
     var scoring: Scoring?
+    /// How long the organization's final transaction had been open when the run record was written (the merge, the
+    /// transforms, the cursors): the only time the run held a transaction.
+    var transactionSeconds: Double?
 
     /// The process's peak resident memory so far, in bytes.
     static var peakResidentBytes: Int {

@@ -10,7 +10,7 @@ import Synchronization
 final class RunProgress: RunObserver {
     /// Where one organization is.
     enum Status: String, Sendable, CaseIterable {
-        case waiting, running, succeeded, failed, skipped, cancelled
+        case waiting, running, succeeded, failed, skipped, cancelled, taken, done
 
         init(_ outcome: OrganizationOutcome.Status) {
             switch outcome {
@@ -18,6 +18,8 @@ final class RunProgress: RunObserver {
             case .failed: self = .failed
             case .skipped: self = .skipped
             case .cancelled: self = .cancelled
+            case .taken: self = .taken
+            case .done: self = .done
             }
         }
 
@@ -25,7 +27,7 @@ final class RunProgress: RunObserver {
         var isFinished: Bool {
             switch self {
             case .waiting, .running: false
-            case .succeeded, .failed, .skipped, .cancelled: true
+            case .succeeded, .failed, .skipped, .cancelled, .taken, .done: true
             }
         }
     }
