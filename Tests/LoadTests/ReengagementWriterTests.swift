@@ -95,7 +95,7 @@ struct ReengagementWriterTests {
             bad.rfm = .init(recency: 6, frequency: 1, monetary: nil)
             let writer = DerivedTablesWriter(organization: Self.organization, runID: UUID(), asOf: Self.asOf)
             let error = await #expect(throws: DatabaseError.self) {
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.withConnection { connection in
                     try await writer.write([bad], on: connection, logger: logger)
                 }
             }

@@ -14,6 +14,7 @@ struct LifetimesAgreementTests {
             var a: Double
             var b: Double
             var logLikelihood: Double
+            var standardErrors: [String: Double]
 
             var model: BetaGeometricModel { BetaGeometricModel(r: r, alpha: alpha, a: a, b: b) }
         }
@@ -72,6 +73,15 @@ struct LifetimesAgreementTests {
             #expect(abs(ours - theirs) / theirs < 0.01, "\(name): \(ours) vs lifetimes \(theirs)")
         }
         #expect(abs(fit.logLikelihood - expected.logLikelihood) / abs(expected.logLikelihood) < 1e-6)
+        // Standard errors: lifetimes reports θ · SE(ln θ) from its exact Hessian; ours is by differences.
+        let errors = try #require(fit.logStandardErrors)
+        for (index, (name, value)) in [
+            ("r", fit.model.r), ("alpha", fit.model.alpha), ("a", fit.model.a), ("b", fit.model.b),
+        ]
+        .enumerated() {
+            let theirs = try #require(expected.standardErrors[name])
+            #expect(abs(value * errors[index] / theirs - 1) < 0.01, "\(name): \(value * errors[index]) vs \(theirs)")
+        }
         // The maximum is a maximum: lifetimes' parameters are no better than ours.
         #expect(fit.logLikelihood >= expected.model.logLikelihood(population.counts) - 1e-6)
     }

@@ -7,14 +7,19 @@ actor SandboxState {
     let clerk: ClerkDirectory
     private let seed: UInt64
     private let patientsPerOrganization: Int
+    private let visits: SandboxServer.Configuration.VisitMode
     private let generationNow: Int64
     private(set) var now: Int64
     private var clinics: [Clinic?]
     /// Days advanced so far, replayed on organizations generated after an advance.
     private var advancedDays: [Int64] = []
 
-    init(seed: UInt64, organizationCount: Int, patientsPerOrganization: Int, now: Int64) {
+    init(
+        seed: UInt64, organizationCount: Int, patientsPerOrganization: Int, now: Int64,
+        visits: SandboxServer.Configuration.VisitMode = .catalog
+    ) {
         self.seed = seed
+        self.visits = visits
         self.patientsPerOrganization = patientsPerOrganization
         self.generationNow = now
         self.now = now
@@ -109,6 +114,7 @@ actor SandboxState {
     }
 
     private func generator(_ index: Int, now: Int64) -> ClinicGenerator {
-        ClinicGenerator(profile: profiles[index], seed: seed, now: now, patientCount: patientsPerOrganization)
+        ClinicGenerator(
+            profile: profiles[index], seed: seed, now: now, patientCount: patientsPerOrganization, visits: visits)
     }
 }

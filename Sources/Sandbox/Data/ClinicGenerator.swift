@@ -12,6 +12,8 @@ struct ClinicGenerator {
     let seed: UInt64
     let now: Int64
     let patientCount: Int
+    /// How patients' visits are generated; the catalog's mix by default.
+    var visits: SandboxServer.Configuration.VisitMode = .catalog
 
     static let historyDays: Int64 = 3 * 365
     static let horizonDays: Int64 = 730
@@ -224,9 +226,19 @@ struct ClinicGenerator {
         rows.reserveCapacity(data.patients.count * 13)
         let activePractitioners = data.practitioners.indices.filter { data.practitioners[$0].isActive }
         let typeWeights = Catalog.appointmentTypes.map(\.share)
+        // In the generative mode each patient visits as a Poisson process and stops after a repeat visit with their
+        // own probability, the BG/NBD assumptions, with this clinic's parameters (``VisitProcess/clinic(seed:index:)``).
+        let process = visits == .bgnbd ? VisitProcess.clinic(seed: seed, index: profile.index) : nil
         for patientIndex in data.patients.indices {
             let patient = data.patients[patientIndex]
-            let visits = rng.chance(0.4) ? 1 : 2 + Int(46 * pow(rng.unit(), 0.9))
+            var visits = rng.chance(0.4) ? 1 : 2 + Int(46 * pow(rng.unit(), 0.9))
+            var rate = 0.0
+            var dropOut = 0.0
+            if let process {
+                rate = VisitProcess.gamma(shape: process.r, using: &rng) / process.alpha
+                dropOut = VisitProcess.beta(process.a, process.b, using: &rng)
+                visits = Int.max
+            }
             let practitioner = UInt8(activePractitioners.isEmpty ? 0 : rng.pick(activePractitioners))
             let business = data.practitioners[Int(practitioner)].business
             let isPackage = rng.chance(0.04)
@@ -258,7 +270,14 @@ struct ClinicGenerator {
                 rows.append(row)
                 bookedAt = Int64(row.endsAt) + Int64(rng.int(60...1800))
                 if rng.chance(0.3) { bookedAt += Int64(rng.below(86_400 * 5)) }
-                day += Int64(isPackage ? 7 : rng.int(7...28))
+                if process != nil {
+                    if visit > 0, rng.unit() < dropOut { break }
+                    guard rate > 0 else { break }
+                    // The wait to the next visit, in whole days (at least one; capped at ten years).
+                    day += Int64(min(3_650, max(1, (-log(1 - rng.unit()) / rate).rounded(.up))))
+                } else {
+                    day += Int64(isPackage ? 7 : rng.int(7...28))
+                }
             }
         }
         // Creation order is the default Cliniko order; ids follow it.

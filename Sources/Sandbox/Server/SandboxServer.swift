@@ -43,7 +43,8 @@ public struct SandboxServer: Sendable {
             ?? Int64(Date().timeIntervalSince1970)
         let state = SandboxState(
             seed: configuration.seed, organizationCount: configuration.organizationCount,
-            patientsPerOrganization: configuration.patientsPerOrganization, now: now
+            patientsPerOrganization: configuration.patientsPerOrganization, now: now,
+            visits: configuration.options.visits
         )
         let gateway = APIGateway(
             state: state, limiter: RateLimiter(), faults: FaultInjector(spec: configuration.faults),

@@ -61,6 +61,10 @@ extension BetaGeometricModel {
         public var patternCount: Int
         /// Optimiser iterations.
         public var iterations: Int
+        /// The standard errors of ln r, ln α, ln a and ln b, from the observed information (the numerical Hessian
+        /// of the log-likelihood at the maximum); `nil` when the Hessian is not positive definite. A parameter's
+        /// 95 % interval is about θ · exp(±1.96 · error).
+        public var logStandardErrors: [Double]?
     }
 
     /// Fits the model to the counted patients by maximum likelihood.
@@ -96,7 +100,8 @@ extension BetaGeometricModel {
         return .success(
             Fit(
                 model: model, logLikelihood: logLikelihood, patientCount: counts.patientCount,
-                patternCount: counts.counts.count, iterations: outcome.iterations))
+                patternCount: counts.counts.count, iterations: outcome.iterations,
+                logStandardErrors: data.logStandardErrors(at: outcome.point)))
     }
 }
 
@@ -127,6 +132,59 @@ private struct ScaledPatterns {
         }
         groups = byFrequency.keys.sorted().compactMap { byFrequency[$0] }
         totalWeight = groups.reduce(0) { $0 + $1.weight }
+    }
+
+    /// Standard errors of the log-parameters: the inverse of the total negative log-likelihood's Hessian, taken by
+    /// central differences of the analytic gradient (the log-parameters are the same in scaled and unscaled time,
+    /// except ln α, whose shift does not change its error).
+    func logStandardErrors(at point: [Double]) -> [Double]? {
+        let n = point.count
+        let step = 1e-5
+        var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for j in 0..<n {
+            var up = point
+            var down = point
+            up[j] += step
+            down[j] -= step
+            let gradientUp = negativeLogLikelihood(logParameters: up).gradient
+            let gradientDown = negativeLogLikelihood(logParameters: down).gradient
+            for i in 0..<n { hessian[i][j] = (gradientUp[i] - gradientDown[i]) / (2 * step) * totalWeight }
+        }
+        for i in 0..<n {
+            for j in 0..<i {
+                let mean = (hessian[i][j] + hessian[j][i]) / 2
+                hessian[i][j] = mean
+                hessian[j][i] = mean
+            }
+        }
+        guard let inverse = Self.invert(hessian) else { return nil }
+        let errors = (0..<n).map { inverse[$0][$0] }
+        guard errors.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        return errors.map { $0.squareRoot() }
+    }
+
+    /// Gauss–Jordan inversion with partial pivoting; `nil` for a singular matrix.
+    static func invert(_ matrix: [[Double]]) -> [[Double]]? {
+        let n = matrix.count
+        var left = matrix
+        var right = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        for column in 0..<n {
+            guard let pivot = (column..<n).max(by: { abs(left[$0][column]) < abs(left[$1][column]) }),
+                abs(left[pivot][column]) > 1e-300
+            else { return nil }
+            left.swapAt(column, pivot)
+            right.swapAt(column, pivot)
+            let scale = left[column][column]
+            left[column] = left[column].map { $0 / scale }
+            right[column] = right[column].map { $0 / scale }
+            for row in 0..<n where row != column {
+                let factor = left[row][column]
+                guard factor != 0 else { continue }
+                left[row] = zip(left[row], left[column]).map { $0 - factor * $1 }
+                right[row] = zip(right[row], right[column]).map { $0 - factor * $1 }
+            }
+        }
+        return right
     }
 
     private static func precedes(_ lhs: VisitPattern, _ rhs: VisitPattern) -> Bool {

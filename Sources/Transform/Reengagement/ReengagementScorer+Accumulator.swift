@@ -91,7 +91,7 @@ extension ReengagementScorer {
                 rules: rules,
                 configuration: configuration,
                 fit: fit,
-                patientsWithVisits: patterns.patientCount,
+                patterns: patterns,
                 recencyScale: QuintileScale(histogram: recencies),
                 frequencyScale: QuintileScale(histogram: frequencies),
                 monetaryScale: rules.configuration.averageFee > 0 ? QuintileScale(histogram: monetary) : nil,

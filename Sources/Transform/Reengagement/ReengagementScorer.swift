@@ -62,6 +62,10 @@ public struct ReengagementScorer: Sendable {
     public let callListCount: Int
     /// Patients with at least one attended visit (the population of the fit, the RFM quintiles and the list's cap).
     public let patientsWithVisits: Int
+    /// Patients with a repeat visit.
+    public let repeatVisitors: Int
+    /// Distinct visit patterns among the patients with a visit.
+    public let visitPatternCount: Int
 
     let recencyScale: QuintileScale
     let frequencyScale: QuintileScale
@@ -73,7 +77,7 @@ public struct ReengagementScorer: Sendable {
         rules: ActivityScorer,
         configuration: Configuration,
         fit: Result<BetaGeometricModel.Fit, BetaGeometricModel.FitFailure>,
-        patientsWithVisits: Int,
+        patterns: VisitPatternCounts,
         recencyScale: QuintileScale,
         frequencyScale: QuintileScale,
         monetaryScale: QuintileScale?,
@@ -83,7 +87,9 @@ public struct ReengagementScorer: Sendable {
         self.rules = rules
         self.configuration = configuration
         self.fit = fit
-        self.patientsWithVisits = patientsWithVisits
+        self.patientsWithVisits = patterns.patientCount
+        self.repeatVisitors = patterns.repeatVisitorCount
+        self.visitPatternCount = patterns.counts.count
         self.recencyScale = recencyScale
         self.frequencyScale = frequencyScale
         self.monetaryScale = monetaryScale
