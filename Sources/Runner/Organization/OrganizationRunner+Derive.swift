@@ -9,7 +9,9 @@ extension OrganizationRunner {
     /// Re-scores every patient of the organization from the warehouse and recomputes the appointment statistics,
     /// streaming patients in order (memory: one batch) and replacing the derived tables in this transaction.
     ///
-    /// Merged and deleted patients are duplicates or gone at the source, so they are not scored.
+    /// Merged and deleted patients are duplicates or gone at the source, so they are not scored. Scoring reads the
+    /// patients twice: a first pass counts their visit patterns and fits the re-engagement model (`docs/scoring.md`),
+    /// the second scores and writes each patient with the fit.
     func derive(on connection: PostgresConnection, logger: Logger) async throws {
         let score = definition.stages.lazy.compactMap { stage -> ScoreActivitySettings? in
             if case .scoreActivity(let settings) = stage.settings { return settings } else { return nil }
@@ -41,6 +43,23 @@ extension OrganizationRunner {
         )
         let writer = DerivedTablesWriter(organization: organization.id, runID: runID, asOf: asOf)
         try await writer.clear(on: connection, logger: logger)
+        var reengagement: ReengagementScorer?
+        if let score {
+            var accumulator = ReengagementScorer.Accumulator(rules: scorer)
+            try await PatientHistoryReader.withReader(organization: organization.id, on: connection, logger: logger) {
+                reader in
+                while let batch = try await reader.next() {
+                    try stop.check()
+                    for group in batch where group.patient.mergedAt == nil && group.patient.deletedAt == nil {
+                        accumulator.add(PatientHistory(patient: group.patient, appointments: group.appointments))
+                    }
+                }
+            }
+            let fitted = accumulator.makeScorer(fittingModel: score.model == .bgnbd)
+            reengagement = fitted
+            try await writer.write(fitted.record(model: score.model), on: connection, logger: logger)
+            fitted.log(to: logger)
+        }
         var scored = 0
         try await PatientHistoryReader.withReader(organization: organization.id, on: connection, logger: logger) {
             reader in
@@ -51,7 +70,7 @@ extension OrganizationRunner {
                 for group in batch where group.patient.mergedAt == nil && group.patient.deletedAt == nil {
                     let history = PatientHistory(
                         patient: group.patient, appointments: group.appointments, lastMessageAt: group.lastMessageAt)
-                    if score != nil { activities.append(scorer.score(history)) }
+                    if let reengagement { activities.append(reengagement.score(history)) }
                     if aggregate != nil { aggregator.add(history) }
                 }
                 scored += activities.count
