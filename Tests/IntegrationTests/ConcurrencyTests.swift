@@ -98,6 +98,75 @@ struct ConcurrencyTests {
         }
     }
 
+    @Test(
+        "under a rate-limited source no transaction stays open longer than the final merge, on a handful of connections",
+        .timeLimit(.minutes(5)))
+    func shortTransactions() async throws {
+        try await TestDatabase.withFreshDatabase { client, endpoint in
+            // Chatwoot allows 40 requests a minute: each organization waits on it for many seconds.
+            var run = PipelineRun(
+                definition: try Self.pipeline(organizations: 4, patients: 20, chatwootPerMinute: 40), runID: UUID(),
+                asOf: nil, forceFull: false, concurrency: 4, isDryRun: false, onlyOrganizations: [], actor: "tests",
+                logger: TestDatabase.logger)
+            run.leaseTimeout = .seconds(120)
+            let execution = run
+            let started = ContinuousClock.now
+            let (outcomes, observed) = try await withThrowingTaskGroup(
+                of: ([OrganizationOutcome]?, (transaction: Double, connections: Int)?).self
+            ) { group in
+                group.addTask { (try await execution.execute(client: client, vault: Self.vault), nil) }
+                group.addTask {
+                    // Samples the run's sessions (on a client of its own) until cancelled: the oldest open
+                    // transaction, and how many sessions the run holds.
+                    var longest = 0.0
+                    var connections = 0
+                    try await withPostgresClient(endpoint: endpoint, logger: TestDatabase.logger) { watcher in
+                        while !Task.isCancelled {
+                            let rows = try await watcher.query(
+                                """
+                                SELECT coalesce(max(extract(epoch FROM clock_timestamp() - xact_start)), 0)::float8,
+                                       count(*)::int
+                                FROM pg_stat_activity
+                                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                                  AND backend_type = 'client backend'
+                                """,
+                                logger: TestDatabase.logger)
+                            for try await (age, count) in rows.decode((Double, Int).self) {
+                                longest = max(longest, age)
+                                connections = max(connections, count)
+                            }
+                            try? await Task.sleep(for: .milliseconds(100))
+                        }
+                    }
+                    return (nil, (longest, connections))
+                }
+                let outcomes = try #require(try await group.next()?.0)
+                group.cancelAll()
+                var observed: (transaction: Double, connections: Int)?
+                for try await result in group { observed = result.1 ?? observed }
+                return (outcomes, try #require(observed))
+            }
+            let wall = (ContinuousClock.now - started).seconds
+            #expect(outcomes.allSatisfy { $0.status == .succeeded }, "\(outcomes.map { $0.message ?? "" })")
+            let held = outcomes.compactMap(\.transactionSeconds)
+            #expect(held.count == 4, "every organization reports its final transaction's length")
+            let longestMerge = held.max() ?? 0
+            #expect(
+                observed.transaction <= longestMerge + 1.5,
+                "a transaction stayed open \(observed.transaction) s; the longest final transaction took \(longestMerge) s"
+            )
+            #expect(
+                wall > 4 * longestMerge, "the run (\(wall) s) mostly waited on the rate limit, outside transactions")
+            #expect(
+                observed.connections <= PipelineRun.connectionsNeeded(concurrency: 4),
+                "\(observed.connections) sessions")
+            let stats = try await client.query(
+                "SELECT count(*)::int FROM sync_runs WHERE (stats->>'transaction_seconds')::float8 >= 0",
+                logger: TestDatabase.logger)
+            for try await count in stats.decode(Int.self) { #expect(count == 4, "sync_runs.stats records it") }
+        }
+    }
+
     @Test("when no connection becomes free in time, the organizations fail with a clear message and the run ends")
     func leaseTimeout() async throws {
         // One connection, which the run's lock session takes: no organization ever gets one.

@@ -8,8 +8,8 @@ import Testing
     import Glibc
 #endif
 
-/// Kills the real `routiq` process with SIGKILL at many points of a run — while pages are staged with COPY, while
-/// resources merge, while contacts match and patients are scored, just before and just after commits, and while
+/// Kills the real `routiq` process with SIGKILL at many points of a run — while pages are staged with COPY (outside
+/// any transaction), between extract stages, while resources merge in the final transaction, while contacts match and patients are scored, just before and just after commits, and while
 /// reports are written — and checks after every kill that each organization's data is either untouched or
 /// exactly a complete run's; then the next run converges to the checksum of a run that was never interrupted.
 @Suite("crash safety: SIGKILL at any point never leaves partial data")
@@ -21,16 +21,18 @@ struct CrashSafetyTests {
         var description: String { "\(message) #\(count)" }
     }
 
-    /// At least 20 points across extract and COPY, merge, derive, commit and reports, shuffled into the runs.
+    /// At least 20 points across the extract phase (COPY into the staging area, between stages), the final
+    /// transaction (merge, derive, commit) and reports, shuffled into the runs.
     static let killPoints: [KillPoint] =
         [
-            ("page staged", [1, 3, 7, 12, 20, 30, 45, 60, 90]), ("resource merged", [1, 2, 5, 9, 14]),
+            ("page staged", [1, 3, 7, 12, 20, 30, 45, 60, 90]), ("stage finished", [1, 2, 4]),
+            ("resource merged", [1, 2, 5, 9, 14]),
             ("contacts matched", [1, 2]), ("patients scored", [1, 2]), ("committing", [1, 2]),
             ("organization committed", [1]), ("in-process sandbox ready", [1]), ("writing reports", [1, 2]),
         ]
         .flatMap { message, counts in counts.map { KillPoint(message: message, count: $0) } }
 
-    @Test("a run killed at 24 points never leaves partial data, and the next run converges")
+    @Test("a run killed at 27 points never leaves partial data, and the next run converges")
     func sigkillAnywhere() async throws {
         let runner = try ChildRunner()
         defer { runner.cleanUp() }
@@ -79,6 +81,12 @@ struct CrashSafetyTests {
                 try await TestDatabase.count(
                     "SELECT count(*)::int FROM sync_runs WHERE status = 'running'", on: client) == 0,
                 "runs left behind by killed processes are closed")
+            let staged = try await TestDatabase.count(
+                """
+                SELECT ((SELECT count(*) FROM routiq_staging.patients) + (SELECT count(*) FROM routiq_staging.appointments)
+                        + (SELECT count(*) FROM routiq_staging.quarantine))::int
+                """, on: client)
+            #expect(staged == 0, "rows staged by killed runs are discarded by the next run")
         }
     }
 

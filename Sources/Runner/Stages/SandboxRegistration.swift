@@ -19,14 +19,19 @@ struct SandboxRegistration: Sendable {
         let credentials = CredentialStore(client: client, vault: vault)
         for simulated in endpoints.organizations {
             if try await organizations.find(simulated.id, logger: logger) == nil {
-                try await organizations.add(
-                    Organization(
-                        id: simulated.id, name: simulated.name, slug: simulated.slug, timeZone: simulated.timeZone,
-                        phoneRegion: simulated.phoneRegion
-                    ),
-                    actor: actor,
-                    logger: logger
-                )
+                do {
+                    try await organizations.add(
+                        Organization(
+                            id: simulated.id, name: simulated.name, slug: simulated.slug, timeZone: simulated.timeZone,
+                            phoneRegion: simulated.phoneRegion
+                        ),
+                        actor: actor,
+                        logger: logger
+                    )
+                } catch let error as DatabaseError where error.code == .invalidInput {
+                    // Another worker of the same batch registered it meanwhile.
+                    logger.debug("sandbox organization registered by another worker")
+                }
             }
             let wanted = [
                 ServiceCredential(service: .cliniko, secret: simulated.clinikoAPIKey),

@@ -10,11 +10,14 @@ extension RoutIQ {
             abstract: "Run a pipeline: extract, transform and load every organization, each in one transaction.",
             discussion: """
                 Organizations run concurrently up to --concurrency; one organization's failure never affects another. \
-                Each organization's data, cursors and run record commit together or not at all.
+                Each organization's data, cursors and run record commit together or not at all, in one short \
+                transaction after its sources were read. Workers started with the same --batch share one run: \
+                each organization is run by one of them.
 
-                Exit codes: 0 every organization succeeded; 1 some organization failed or was skipped (another run \
-                held it); 2 invalid pipeline file or usage; 3 could not start (database unreachable, PostgreSQL \
-                missing).
+                Exit codes: 0 every organization succeeded (with --batch: or was taken by another worker, or \
+                had already succeeded in the batch); 1 some organization failed, was stopped, or was skipped \
+                (another run held it); 2 invalid pipeline file or usage; 3 could not start (database unreachable, \
+                PostgreSQL missing).
                 """
         )
 
@@ -34,8 +37,21 @@ extension RoutIQ {
                 valueName: "instant"))
         var asOf: String?
 
-        @Option(help: "Organizations run at once; twice the number of cores by default.")
-        var concurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
+        @Option(
+            help: """
+                Organizations run at once (16 by default). Each holds a database connection only while it uses one, \
+                so the pool stays at about 10 connections at any width.
+                """)
+        var concurrency: Int = 16
+
+        @Option(
+            help: ArgumentHelp(
+                """
+                Share one run with every worker given the same id (e.g. the Kubernetes Job's name or the date): each \
+                organization is claimed by one worker; those taken or already succeeded are skipped without error.
+                """,
+                valueName: "id"))
+        var batch: String?
 
         @Flag(
             help:
@@ -69,6 +85,9 @@ extension RoutIQ {
             if let maxRejects, RejectLimit.parse(maxRejects) == nil {
                 throw ValidationError("--max-rejects must be a count such as 100 or a percentage such as 5%")
             }
+            if let batch, batch.isEmpty || batch.count > 200 || batch.contains(where: \.isNewline) {
+                throw ValidationError("--batch must be 1 to 200 characters on one line")
+            }
             if let asOf, Instant.parse(asOf) == nil {
                 throw ValidationError("--as-of must be an ISO-8601 instant such as 2026-03-01T00:00:00Z")
             }
@@ -97,6 +116,7 @@ extension RoutIQ {
                 logger: logger
             )
             configured.maxRejects = maxRejects.flatMap(RejectLimit.parse)
+            configured.batch = batch
             configured.observer = display?.progress
             let (dryRun, metricsJSON) = (self.dryRun, self.metricsJSON)
             configured.abandon = { outcomes in
@@ -129,7 +149,7 @@ extension RoutIQ {
                 try RunSummary(runID: runID, pipeline: definition.name, outcomes: outcomes, seconds: seconds)
                     .writeMetrics(to: metricsJSON)
             }
-            if outcomes.contains(where: { $0.status != .succeeded }) { throw CommandFailure.someOrganizationsFailed }
+            if outcomes.contains(where: \.status.isFailure) { throw CommandFailure.someOrganizationsFailed }
         }
     }
 }

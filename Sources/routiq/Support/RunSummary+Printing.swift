@@ -24,6 +24,7 @@ extension RunSummary {
         }
         var table = TextTable([
             "ORGANIZATION", "STATUS", "READ", "INSERTED", "UPDATED", "UNCHANGED", "REMOVED", "QUARANTINED", "SECONDS",
+            "TXN S",
         ])
         for outcome in outcomes {
             table.append([
@@ -31,6 +32,7 @@ extension RunSummary {
                 String(outcome.totals.inserted),
                 String(outcome.totals.updated), String(outcome.totals.unchanged), String(outcome.totals.removed),
                 String(outcome.totals.quarantined), String(format: "%.1f", outcome.seconds),
+                outcome.transactionSeconds.map { String(format: "%.2f", $0) } ?? "-",
             ])
         }
         Swift.print(table.rendered)
