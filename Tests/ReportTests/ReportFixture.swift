@@ -69,6 +69,10 @@ enum ReportFixture {
             WHERE organization_id = \(org) AND patient_id = 'p1'
             """,
             """
+            UPDATE patient_activity SET rfm_recency = 1, rfm_frequency = 2, rfm_segment = 'hibernating'
+            WHERE organization_id = \(org) AND patient_id = 'p3'
+            """,
+            """
             UPDATE patient_activity SET probability_alive = 0.05, rfm_recency = 1, rfm_frequency = 1, rfm_segment = 'lost',
                 call_rank = 1, call_reason = 'other organization'
             WHERE organization_id = \(other)

@@ -161,18 +161,21 @@ struct ReportGeneratorTests {
             #expect(r.callList.first?.patientName == "Sam Smith")
             #expect(r.probabilityAliveDistribution["80-90"] == 1)
             #expect(r.probabilityAliveDistribution["90-100"] == 1)
-            #expect(r.probabilityAliveDistribution.values.reduce(0, +) == 2)
+            #expect(r.probabilityAliveDistribution.values.reduce(0, +) == 2, "a patient without a fit counts nowhere")
+            #expect(r.rfmSegments["hibernating"] == 1)
             #expect(r.rfmSegments["at_risk"] == 1)
             #expect(r.rfmSegments["lost"] == 0, "the other organization's rows stay out")
             #expect(r.recencyFrequency.count == 25)
             #expect(r.recencyFrequency.first { $0.recency == 2 && $0.frequency == 5 }?.patients == 1)
-            #expect(r.recencyFrequency.reduce(0) { $0 + $1.patients } == 2)
+            #expect(r.recencyFrequency.reduce(0) { $0 + $1.patients } == 3)
 
             let html = try String(contentsOf: try #require(files.reportHTML), encoding: .utf8)
             #expect(html.contains("<h2>Who to call</h2>"))
             #expect(html.contains("regular every ~21 days, 64 days since last visit, 83 % likely still a patient"))
             #expect(html.contains("id=\"recency-frequency\""))
-            #expect(html.contains("Fullest cells: recency 5, frequency 1: 1; recency 2, frequency 5: 1."))
+            #expect(
+                html.contains(
+                    "Fullest cells: recency 5, frequency 1: 1; recency 2, frequency 5: 1; recency 1, frequency 2: 1."))
             #expect(!html.contains("other organization"))
 
             let other = try await generator.makeSummary(

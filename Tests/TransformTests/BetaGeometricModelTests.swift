@@ -127,6 +127,47 @@ struct BetaGeometricModelTests {
         }
     }
 
+    @Test("When the likelihood's maximum lies at the edge of the model the fit falls back to a small penalty")
+    func edgeMaximum() throws {
+        // Patients who come every one to four weeks until a course of set length ends (the sandbox's catalog mode):
+        // no drop-out heterogeneity, so a and b run to infinity together without a penalty.
+        var random = SplitMix64(seed: 5)
+        var counts = VisitPatternCounts()
+        for _ in 0..<2_000 {
+            let age = Int.random(in: 60...1_000, using: &random)
+            let visits = Int.random(in: 0..<10, using: &random) < 4 ? 1 : Int.random(in: 2...48, using: &random)
+            let gap = Int.random(in: 7...28, using: &random)
+            let count = min(visits, age / gap + 1)
+            counts.add(
+                VisitPattern(frequency: count - 1, recency: Double((count - 1) * gap), age: Double(age)))
+        }
+        switch BetaGeometricModel.fit(counts, configuration: .init(fallbackPenalty: 0)) {
+        case .success(let unpenalised): #expect(max(unpenalised.model.a, unpenalised.model.b) > 1e6)
+        case .failure(let reason):
+            var atTheEdge = reason == .degenerate
+            if case .didNotConverge = reason { atTheEdge = true }
+            #expect(atTheEdge, "\(reason)")
+        }
+        let fit = try BetaGeometricModel.fit(counts).get()
+        #expect(fit.penalty == 0.001)
+        #expect([fit.model.r, fit.model.alpha, fit.model.a, fit.model.b].allSatisfy { $0.isFinite && $0 > 0 })
+        for pattern in counts.counts.keys {
+            let expected = try #require(fit.model.expectedVisits(in: 90, after: pattern))
+            #expect(expected >= 0 && expected.isFinite)
+            #expect((0...1).contains(fit.model.probabilityAlive(pattern)))
+        }
+        // Direct and Euler-transformed ₂F₁ agree where both are finite.
+        let model = BetaGeometricModel(r: 0.7, alpha: 20, a: 30, b: 200)
+        let pattern = VisitPattern(frequency: 4, recency: 60, age: 100)
+        let direct = try #require(model.expectedVisits(in: 90, after: pattern))
+        let z = 90 / (20 + 100 + 90.0)
+        let c = 30 + 200 + 4 - 1.0
+        let euler =
+            c / 29 * (1 - pow(1 - z, 29) * SpecialFunctions.hypergeometric2F1(30 + 200 - 1 - 0.7, 29, c, z))
+            / (1 + 30 / 203.0 * pow(120 / 80.0, 4.7))
+        #expect(abs(direct - euler) < 1e-9 * max(1, euler))
+    }
+
     @Test("A fit recovers the parameters of a simulated population")
     func recovery() throws {
         let truth = BetaGeometricModel(r: 0.9, alpha: 30, a: 0.7, b: 2.5)

@@ -141,6 +141,20 @@ struct ReengagementScorerTests {
         #expect(upcoming.actionPriority == 4)
         #expect(upcoming.callRank == nil)
 
+        // Never attended, four no-shows: urgent under the original rules, not under the model.
+        let patientID = "1300000000000000099"
+        let noShows = PatientHistory(
+            patient: Clinic.patient(patientID),
+            appointments: [3, 10, 17, 24].map {
+                Clinic.appointment(
+                    Clinic.local(2026, 3, $0, 10), .didNotArrive, patientID: patientID, id: "\(patientID)-\($0)")
+            })
+        #expect(Self.rules.score(noShows).actionPriority == 1)
+        let followUp = scorer.score(noShows)
+        #expect(followUp.actionPriority == 2)
+        #expect(followUp.recommendedAction == "Follow up: missed visits and never attended")
+        #expect(followUp.probabilityAlive == nil)
+
         let gone = scorer.score(lost)
         #expect((gone.probabilityAlive ?? 1) < 0.2)
         #expect(gone.engagement == .stale)

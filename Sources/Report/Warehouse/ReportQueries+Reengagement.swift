@@ -19,8 +19,8 @@ extension ReportQueries {
         var cells = [[Int]](repeating: [Int](repeating: 0, count: 5), count: 5)
         let rows = try await connection.query(
             """
-            SELECT least(floor(probability_alive * 10), 9)::int8, rfm_segment, rfm_recency::int8, rfm_frequency::int8,
-                   count(*)
+            SELECT CASE WHEN probability_alive IS NOT NULL THEN least(floor(probability_alive * 10), 9)::int8 END,
+                   rfm_segment, rfm_recency::int8, rfm_frequency::int8, count(*)
             FROM patient_activity
             WHERE organization_id = \(organization) AND (probability_alive IS NOT NULL OR rfm_segment IS NOT NULL)
             GROUP BY 1, 2, 3, 4

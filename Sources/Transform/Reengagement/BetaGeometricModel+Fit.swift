@@ -41,11 +41,15 @@ extension BetaGeometricModel {
         public var minimumPatients: Int
         /// Patients with a repeat visit needed to fit; 10 by default.
         public var minimumRepeatVisitors: Int
+        /// The L2 penalty on the parameters (`lifetimes`' `penalizer_coef`) of the second attempt, made only when the
+        /// unpenalised maximum lies at the edge of the model; 0.001 by default.
+        public var fallbackPenalty: Double
 
         /// Creates a configuration with the documented defaults.
-        public init(minimumPatients: Int = 30, minimumRepeatVisitors: Int = 10) {
+        public init(minimumPatients: Int = 30, minimumRepeatVisitors: Int = 10, fallbackPenalty: Double = 0.001) {
             self.minimumPatients = minimumPatients
             self.minimumRepeatVisitors = minimumRepeatVisitors
+            self.fallbackPenalty = fallbackPenalty
         }
     }
 
@@ -65,6 +69,9 @@ extension BetaGeometricModel {
         /// of the log-likelihood at the maximum); `nil` when the Hessian is not positive definite. A parameter's
         /// 95 % interval is about θ · exp(±1.96 · error).
         public var logStandardErrors: [Double]?
+        /// The L2 penalty the fit used: 0, or ``FitConfiguration/fallbackPenalty`` when the unpenalised maximum lay
+        /// at the edge of the model (every patient's drop-out probability the same: a and b run to infinity).
+        public var penalty: Double = 0
     }
 
     /// Fits the model to the counted patients by maximum likelihood.
@@ -89,7 +96,17 @@ extension BetaGeometricModel {
         }
         let data = ScaledPatterns(counts, scale: 1 / maximumAge)
         let minimizer = QuasiNewtonMinimizer()
-        let outcome = minimizer.minimize(from: [0.1, 0.1, 0.1, 0.1]) { data.negativeLogLikelihood(logParameters: $0) }
+        var penalty = 0.0
+        var outcome = minimizer.minimize(from: [0.1, 0.1, 0.1, 0.1]) {
+            data.negativeLogLikelihood(logParameters: $0)
+        }
+        if !outcome.converged || !outcome.point.allSatisfy({ abs($0) < 15 }), configuration.fallbackPenalty > 0 {
+            // The likelihood keeps rising towards the edge of the model; a small penalty keeps the parameters finite.
+            penalty = configuration.fallbackPenalty
+            outcome = minimizer.minimize(from: [0.1, 0.1, 0.1, 0.1]) {
+                data.negativeLogLikelihood(logParameters: $0, penalty: penalty)
+            }
+        }
         guard outcome.point.allSatisfy({ abs($0) < 30 }) else { return .failure(.degenerate) }
         guard outcome.converged else { return .failure(.didNotConverge(iterations: outcome.iterations)) }
         let parameters = outcome.point.map { exp($0) }
@@ -101,7 +118,7 @@ extension BetaGeometricModel {
             Fit(
                 model: model, logLikelihood: logLikelihood, patientCount: counts.patientCount,
                 patternCount: counts.counts.count, iterations: outcome.iterations,
-                logStandardErrors: data.logStandardErrors(at: outcome.point)))
+                logStandardErrors: data.logStandardErrors(at: outcome.point, penalty: penalty), penalty: penalty))
     }
 }
 
@@ -137,7 +154,7 @@ private struct ScaledPatterns {
     /// Standard errors of the log-parameters: the inverse of the total negative log-likelihood's Hessian, taken by
     /// central differences of the analytic gradient (the log-parameters are the same in scaled and unscaled time,
     /// except ln α, whose shift does not change its error).
-    func logStandardErrors(at point: [Double]) -> [Double]? {
+    func logStandardErrors(at point: [Double], penalty: Double = 0) -> [Double]? {
         let n = point.count
         let step = 1e-5
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
@@ -146,8 +163,8 @@ private struct ScaledPatterns {
             var down = point
             up[j] += step
             down[j] -= step
-            let gradientUp = negativeLogLikelihood(logParameters: up).gradient
-            let gradientDown = negativeLogLikelihood(logParameters: down).gradient
+            let gradientUp = negativeLogLikelihood(logParameters: up, penalty: penalty).gradient
+            let gradientDown = negativeLogLikelihood(logParameters: down, penalty: penalty).gradient
             for i in 0..<n { hessian[i][j] = (gradientUp[i] - gradientDown[i]) / (2 * step) * totalWeight }
         }
         for i in 0..<n {
@@ -191,8 +208,9 @@ private struct ScaledPatterns {
         (lhs.frequency, lhs.recency, lhs.age) < (rhs.frequency, rhs.recency, rhs.age)
     }
 
-    /// The mean negative log-likelihood at (ln r, ln α, ln a, ln b) and its gradient in those coordinates.
-    func negativeLogLikelihood(logParameters: [Double]) -> (value: Double, gradient: [Double]) {
+    /// The mean negative log-likelihood at (ln r, ln α, ln a, ln b), plus `penalty` · (r² + α² + a² + b²) in scaled
+    /// time as `lifetimes` adds it, and its gradient in those coordinates.
+    func negativeLogLikelihood(logParameters: [Double], penalty: Double = 0) -> (value: Double, gradient: [Double]) {
         let r = exp(logParameters[0])
         let alpha = exp(logParameters[1])
         let a = exp(logParameters[2])
@@ -260,8 +278,11 @@ private struct ScaledPatterns {
             }
         }
         let scale = -1 / totalWeight
-        // Chain rule to log coordinates: ∂/∂ln θ = θ ∂/∂θ.
-        return (total * scale, [dR * r * scale, dAlpha * alpha * scale, dA * a * scale, dB * b * scale])
+        let squares = [r * r, alpha * alpha, a * a, b * b]
+        let value = total * scale + penalty * squares.reduce(0, +)
+        // Chain rule to log coordinates: ∂/∂ln θ = θ ∂/∂θ; the penalty's is 2 · penalty · θ².
+        let gradient = [dR * r * scale, dAlpha * alpha * scale, dA * a * scale, dB * b * scale]
+        return (value, zip(gradient, squares).map { $0 + 2 * penalty * $1 })
     }
 }
 

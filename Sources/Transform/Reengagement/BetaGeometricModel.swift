@@ -43,24 +43,27 @@ public struct BetaGeometricModel: Sendable, Hashable, Codable {
     /// (a + b + x − 1) / (a − 1) · (1 − ((α + T) / (α + T + t))^(r + x) ₂F₁(r + x, b + x; a + b + x − 1; z))
     /// / (1 + [x > 0] a / (b + x − 1) · ((α + T) / (α + tₓ))^(r + x)), with z = t / (α + T + t).
     ///
-    /// The ₂F₁ term is evaluated through Euler's transformation, ₂F₁(A, B; C; z) = (1 − z)^(C − A − B)
-    /// ₂F₁(C − A, C − B; C; z), whose series does not grow with the number of visits; `lifetimes` switches to it
-    /// only when the direct form overflows, and the two are equal.
+    /// The ₂F₁ series is summed directly and, when that overflows (its terms grow with the number of visits),
+    /// through Euler's transformation ₂F₁(A, B; C; z) = (1 − z)^(C − A − B) ₂F₁(C − A, C − B; C; z), as `lifetimes`
+    /// does; the two are equal.
     ///
     /// - Returns: The expected visits, or `nil` when the value is not a finite number (a fitted a of exactly 1).
     public func expectedVisits(in days: Double, after pattern: VisitPattern) -> Double? {
         let x = Double(pattern.frequency)
         let c = a + b + x - 1
         let z = days / (alpha + pattern.age + days)
-        // (1 − z)^(r + x) · ₂F₁(r + x, b + x; c; z) = (1 − z)^(a − 1) · ₂F₁(a + b − 1 − r, a − 1; c; z).
-        let hypergeometric = SpecialFunctions.hypergeometric2F1(a + b - 1 - r, a - 1, c, z)
-        let second = 1 - exp((a - 1) * log1p(-z)) * hypergeometric
+        // (1 − z)^(r + x) · ₂F₁(r + x, b + x; c; z), directly (well conditioned for large a and b), or, when that
+        // overflows (many visits), as (1 − z)^(a − 1) · ₂F₁(a + b − 1 − r, a − 1; c; z): `lifetimes` does the same.
+        var scaled = exp((r + x) * log1p(-z)) * SpecialFunctions.hypergeometric2F1(r + x, b + x, c, z)
+        if !scaled.isFinite {
+            scaled = exp((a - 1) * log1p(-z)) * SpecialFunctions.hypergeometric2F1(a + b - 1 - r, a - 1, c, z)
+        }
         let first = c / (a - 1)
         var denominator = 1.0
         if pattern.frequency > 0 {
             denominator += a / (b + x - 1) * exp((r + x) * log((alpha + pattern.age) / (alpha + pattern.recency)))
         }
-        let value = first * second / denominator
+        let value = first * (1 - scaled) / denominator
         return value.isFinite ? value : nil
     }
 

@@ -119,7 +119,15 @@ public struct ReengagementScorer: Sendable {
                 recency: recency, frequency: frequency,
                 monetary: monetaryScale?.quintile(of: activity.totalAttendedCount))
         }
-        guard let model, let pattern = rhythm.pattern else { return activity }
+        guard let model else { return activity }
+        guard let pattern = rhythm.pattern else {
+            // Never attended: the original rules' fields, except that only the call list is urgent.
+            if activity.actionPriority == 1 {
+                activity.actionPriority = 2
+                activity.recommendedAction = "Follow up: missed visits and never attended"
+            }
+            return activity
+        }
         let alive = model.probabilityAlive(pattern)
         activity.probabilityAlive = alive
         activity.expectedVisits90d = model.expectedVisits(in: Double(configuration.horizonDays), after: pattern)

@@ -60,8 +60,8 @@ enum SpecialFunctions {
     /// Gauss's hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1, summed as its power series.
     ///
     /// Each term is the previous one times (a + n)(b + n) / ((c + n)(n + 1)) · z, so the series converges
-    /// geometrically; the sum stops when a term no longer changes it. Callers pass parameters for which the series
-    /// is well conditioned (see ``BetaGeometricModel/expectedVisits(in:after:)``).
+    /// geometrically; the sum stops once the terms shrink and their remaining tail no longer changes it. Callers pass
+    /// parameters for which the series is well conditioned (see ``BetaGeometricModel/expectedVisits(in:after:)``).
     ///
     /// - Returns: The value, or NaN when `z` is outside [0, 1), `c` is a non-positive integer or the series does not
     ///   settle within 200,000 terms.
@@ -72,11 +72,17 @@ enum SpecialFunctions {
         var sum = 1.0
         var n = 0.0
         while n < 200_000 {
-            term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+            let ratio = (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+            term *= ratio
             sum += term
             n += 1
-            if term == 0 || (abs(term) <= abs(sum) * 1e-17 && n > abs(a) + abs(b)) { return sum }
             if !sum.isFinite { return .nan }
+            // The ratios tend to z, from above or below; once the larger of the two is below 1 the tail is at most
+            // term · ρ / (1 − ρ).
+            let bound = max(abs(ratio), z)
+            if term == 0 || (bound < 1 && abs(term) * bound / (1 - bound) <= abs(sum) * 1e-17) {
+                return sum
+            }
         }
         return .nan
     }
