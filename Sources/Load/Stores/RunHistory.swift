@@ -40,7 +40,7 @@ public struct RunHistory: Sendable {
         public var stats: String = "{}"
     }
 
-    private let client: PostgresClient
+    let client: PostgresClient
 
     /// Creates a reader over a running client.
     public init(client: PostgresClient) {

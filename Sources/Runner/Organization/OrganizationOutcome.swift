@@ -3,7 +3,7 @@ package import Load
 /// What one organization's part of a run did, for the summary table, the metrics file and the exit code.
 package struct OrganizationOutcome: Sendable, Codable {
     /// How the organization's part of the run ended.
-    package enum Status: String, Sendable, Codable {
+    package enum Status: String, Sendable, Codable, CaseIterable {
         case succeeded, failed, skipped, cancelled
         /// `--batch`: another worker of the batch runs (or ran) it in this start.
         case taken

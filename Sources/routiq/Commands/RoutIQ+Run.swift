@@ -71,6 +71,13 @@ extension RoutIQ {
         @Option(help: ArgumentHelp("Write the run's figures as JSON to this file.", valueName: "file"))
         var metricsJSON: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "Write a Prometheus text file (for node_exporter's textfile collector) with the run's and every "
+                    + "organization's figures; replaced atomically; not with --dry-run.",
+                valueName: "file"))
+        var metricsProm: String?
+
         @OptionGroup var options: GlobalOptions
 
         func validate() throws {
@@ -118,7 +125,7 @@ extension RoutIQ {
             configured.maxRejects = maxRejects.flatMap(RejectLimit.parse)
             configured.batch = batch
             configured.observer = display?.progress
-            let (dryRun, metricsJSON) = (self.dryRun, self.metricsJSON)
+            let (dryRun, metricsJSON, metricsProm) = (self.dryRun, self.metricsJSON, self.metricsProm)
             configured.abandon = { outcomes in
                 // Statements that never return hold the run and its connection pool: report and end the process.
                 let summary = RunSummary(
@@ -126,6 +133,7 @@ extension RoutIQ {
                     seconds: (ContinuousClock.now - started).seconds)
                 summary.print(dryRun: dryRun)
                 if let metricsJSON { try? summary.writeMetrics(to: metricsJSON) }
+                if let metricsProm, !dryRun { try? summary.writePrometheusMetrics(to: metricsProm, standings: nil) }
                 Foundation.exit(CommandFailure.someOrganizationsFailed.rawValue)
             }
             let execution = configured
@@ -148,6 +156,10 @@ extension RoutIQ {
             if let metricsJSON {
                 try RunSummary(runID: runID, pipeline: definition.name, outcomes: outcomes, seconds: seconds)
                     .writeMetrics(to: metricsJSON)
+            }
+            if let metricsProm, !dryRun {
+                try await RunSummary(runID: runID, pipeline: definition.name, outcomes: outcomes, seconds: seconds)
+                    .writePrometheusMetrics(to: metricsProm, context: context, logger: logger)
             }
             if outcomes.contains(where: \.status.isFailure) { throw CommandFailure.someOrganizationsFailed }
         }
