@@ -209,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Runner", "Pipeline", "Report"],
+            dependencies: ["Runner", "Pipeline", "Report", "Load", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -220,6 +220,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
