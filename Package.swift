@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Report",
             dependencies: [
-                "Pipeline", "Load",
+                "Pipeline",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "ReportTests",
             dependencies: [
-                "Report", "Load", "Pipeline", "TestSupport",
+                "Report", "Load", "Pipeline", "Runner", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "ServeTests",
             dependencies: [
-                "Serve", "ClerkAuth", "Pipeline", "Load", "Report", "Sandbox", "TestSupport",
+                "Serve", "ClerkAuth", "Pipeline", "Load", "Report", "Runner", "Sandbox", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -249,7 +249,7 @@ let package = Package(
         .executableTarget(
             name: "ReportBenchmark",
             dependencies: [
-                "Report", "Load",
+                "Report", "Load", "Runner",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

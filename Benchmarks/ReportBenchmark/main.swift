@@ -5,7 +5,7 @@
 //     swift run -c release ReportBenchmark [organizations] [patients-per-organization] [rounds]
 //
 // Defaults: 100 organizations × 2,000 patients, 3 rounds. Each round writes everything twice into fresh temporary
-// folders: one organization after the other with `generate(organization:…)`, and with `generate(_:client:logger:)`,
+// folders: one organization after the other with `generate(organization:…)`, and with `generate(_:warehouse:logger:)`,
 // several organizations at once (Options.maximumConcurrentOrganizations), as `routiq run` and `routiq report` call it.
 // Both are followed by `writeIndex(summaries:asOf:)`.
 //
@@ -19,6 +19,7 @@ import Load
 import Logging
 import PostgresNIO
 import Report
+import Runner
 
 #if canImport(Glibc)
     import Glibc
@@ -116,6 +117,7 @@ func measure(concurrently: Bool, organizations: [String], database: String, clie
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("routiq-report-bench-\(UUID())")
     defer { try? FileManager.default.removeItem(at: output) }
     let generator = ReportGenerator(configuration: .init(outputDirectory: output))
+    let warehouse = WarehouseReportAccess(client: client)
     let serverBefore = try await serverCPUSeconds(database: database, client: client)
     resetPeakMemory()
     let cpuBefore = processCPUSeconds()
@@ -123,13 +125,14 @@ func measure(concurrently: Bool, organizations: [String], database: String, clie
     var summaries: [OrganizationSummary] = []
     if concurrently {
         let results = await generator.generate(
-            organizations.map { .init(organization: $0, asOf: asOf, runID: runID) }, client: client, logger: logger)
+            organizations.map { .init(organization: $0, asOf: asOf, runID: runID) }, warehouse: warehouse,
+            logger: logger)
         summaries = try results.map { try $0.get().summary }
     } else {
         for organization in organizations {
             summaries.append(
                 try await generator.generate(
-                    organization: organization, asOf: asOf, runID: runID, client: client, logger: logger
+                    organization: organization, asOf: asOf, runID: runID, warehouse: warehouse, logger: logger
                 ).summary)
         }
     }

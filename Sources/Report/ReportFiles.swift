@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The files ``ReportGenerator/generate(organization:asOf:runID:client:logger:)`` wrote for one organization.
+/// The files ``ReportGenerator/generate(organization:asOf:runID:windows:warehouse:logger:)`` wrote for one organization.
 public struct ReportFiles: Sendable {
     /// The Clerk id.
     public var organization: String

@@ -1,16 +1,17 @@
 public import Foundation
-import Load
 public import Logging
 import Pipeline
-public import PostgresNIO
 
 /// Turns the warehouse into what people read: per organization `summary.json`, `patients.json` and `report.html`,
 /// and across organizations `index.json` and `index.html` (DESIGN §7, `docs/reports.md`).
 ///
 /// The generator reads the warehouse as the API does: every organization's figures come from one reader transaction
-/// (`withReaderTransaction`: read-only, repeatable read, as `routiq_reader`, row-level security limited to the
-/// organization). The only thing it writes to the warehouse is each organization's `summary.json` and `report.html`,
-/// the same bytes as the files, into `reports` (``ReportDocumentStore``), so `routiq serve` needs no shared disk.
+/// (``ReportWarehouse/withReaderTransaction(organization:statementTimeout:logger:_:)``: read-only, repeatable read, as
+/// `routiq_reader`, row-level security limited to the organization). The only thing it writes to the warehouse is each
+/// organization's `summary.json` and `report.html`, the same bytes as the files
+/// (``ReportWarehouse/store(_:organization:generatedAt:runID:logger:)``), so `routiq serve` needs no shared disk.
+/// The caller passes the ``ReportWarehouse``; the windows figures are counted with come from the configuration, or
+/// per organization from a ``Request``.
 /// Output is reproducible: keys are sorted, `generated_at` is the `asOf` passed in (never the wall clock), so the same
 /// warehouse and `asOf` give byte-identical files. Files are replaced atomically (temporary file, then rename) with
 /// mode 0600, in folders with mode 0700, because they hold patient data.
@@ -44,7 +45,7 @@ public struct ReportGenerator: Sendable {
             public var lateCancellationHours: Int
             /// Length of the re-engagement list; 20 by default.
             public var priorityListLength: Int
-            /// How many organizations ``ReportGenerator/generate(_:client:logger:)`` writes at the same time, each
+            /// How many organizations ``ReportGenerator/generate(_:warehouse:logger:)`` writes at the same time, each
             /// on its own connection; 4 by default (at least 1).
             public var maximumConcurrentOrganizations: Int
             /// The longest one warehouse statement may run; 5 minutes by default. Streaming `patients.json` is one
@@ -65,7 +66,7 @@ public struct ReportGenerator: Sendable {
         }
     }
 
-    /// One organization's files to write with ``generate(_:client:logger:)``.
+    /// One organization's files to write with ``generate(_:warehouse:logger:)``.
     public struct Request: Sendable, Hashable {
         /// The Clerk organization id (`org_…`).
         public var organization: String
@@ -123,23 +124,23 @@ public struct ReportGenerator: Sendable {
     ///   - organization: The Clerk organization id (`org_…`).
     ///   - asOf: The instant figures are computed as of; also the document's `generated_at`.
     ///   - runID: The run that loaded the warehouse, when known; its quarantine counts are shown as the latest run's.
-    ///   - client: A running client of the warehouse.
+    ///   - windows: The windows the organization was scored with; `nil` (the default) for the configuration's.
+    ///   - warehouse: The warehouse to read.
     ///   - logger: For the queries.
     /// - Returns: The summary.
     /// - Throws: ``ReportError`` with ``ReportError/Code/organizationNotFound``, or the database's errors.
-    public func makeSummary(organization: String, asOf: Date, runID: UUID?, client: PostgresClient, logger: Logger)
-        async throws -> OrganizationSummary
-    {
+    public func makeSummary(
+        organization: String, asOf: Date, runID: UUID?, windows: Windows? = nil, warehouse: some ReportWarehouse,
+        logger: Logger
+    ) async throws -> OrganizationSummary {
         let id = try Self.validate(organization)
-        let options = configuration.options
-        return try await client.withConnection { connection in
-            try await connection.withReaderTransaction(
-                organization: id, statementTimeout: options.statementTimeout, logger: logger
-            ) { connection in
-                let queries = ReportQueries(
-                    connection: connection, organization: organization, asOf: asOf, options: options, logger: logger)
-                return try await Self.summary(queries: queries, runID: runID)
-            }
+        let options = options(for: windows)
+        return try await warehouse.withReaderTransaction(
+            organization: id, statementTimeout: options.statementTimeout, logger: logger
+        ) { connection in
+            let queries = ReportQueries(
+                connection: connection, organization: organization, asOf: asOf, options: options, logger: logger)
+            return try await Self.summary(queries: queries, runID: runID)
         }
     }
 
@@ -149,13 +150,14 @@ public struct ReportGenerator: Sendable {
     ///   - organization: The Clerk organization id (`org_…`).
     ///   - asOf: The instant figures are computed as of; also the documents' `generated_at`.
     ///   - runID: The run that loaded the warehouse, when known.
-    ///   - client: A running client of the warehouse.
+    ///   - windows: The windows the organization was scored with; `nil` (the default) for the configuration's.
+    ///   - warehouse: The warehouse to read, and to store `summary.json` and `report.html` in.
     ///   - logger: For the queries; the generator logs at debug only.
     /// - Returns: The files written and the summary they hold.
     /// - Throws: ``ReportError`` or the database's errors.
     @discardableResult
     public func generate(
-        organization: String, asOf: Date, runID: UUID?, windows: Windows? = nil, client: PostgresClient,
+        organization: String, asOf: Date, runID: UUID?, windows: Windows? = nil, warehouse: some ReportWarehouse,
         logger: Logger
     ) async throws -> ReportFiles {
         let id = try Self.validate(organization)
@@ -168,58 +170,50 @@ public struct ReportGenerator: Sendable {
         let directory = configuration.outputDirectory.appendingPathComponent(organization, isDirectory: true)
         let patientsURL = directory.appendingPathComponent("patients.json")
         let options = options(for: windows)
-        let summary = try await client.withConnection { connection in
-            try await connection.withReaderTransaction(
-                organization: id, statementTimeout: options.statementTimeout, logger: logger
-            ) { connection in
-                let queries = ReportQueries(
-                    connection: connection, organization: organization, asOf: asOf, options: options, logger: logger)
-                let summary = try await Self.summary(queries: queries, runID: runID)
-                try writer.makeDirectory(configuration.outputDirectory)
-                try writer.makeDirectory(directory)
-                if wantsJSON {
-                    // Streamed from the same snapshot as the summary, a buffer at a time.
-                    let file = try writer.begin(patientsURL)
-                    var stream = PatientActivityJSONStream(
-                        organizationID: organization, asOf: asOf,
-                        schemaVersion: OrganizationSummary.currentSchemaVersion)
-                    try await queries.forEachPatientRow { row in
-                        stream.append(row)
-                        if stream.pendingByteCount >= 1 << 16 { try stream.drain(file.write) }
-                    }
-                    stream.finish()
-                    try stream.drain(file.write)
-                    try file.commit()
+        let summary = try await warehouse.withReaderTransaction(
+            organization: id, statementTimeout: options.statementTimeout, logger: logger
+        ) { connection in
+            let queries = ReportQueries(
+                connection: connection, organization: organization, asOf: asOf, options: options, logger: logger)
+            let summary = try await Self.summary(queries: queries, runID: runID)
+            try writer.makeDirectory(configuration.outputDirectory)
+            try writer.makeDirectory(directory)
+            if wantsJSON {
+                // Streamed from the same snapshot as the summary, a buffer at a time.
+                let file = try writer.begin(patientsURL)
+                var stream = PatientActivityJSONStream(
+                    organizationID: organization, asOf: asOf,
+                    schemaVersion: OrganizationSummary.currentSchemaVersion)
+                try await queries.forEachPatientRow { row in
+                    stream.append(row)
+                    if stream.pendingByteCount >= 1 << 16 { try stream.drain(file.write) }
                 }
-                return summary
+                stream.finish()
+                try stream.drain(file.write)
+                try file.commit()
             }
+            return summary
         }
         var files = ReportFiles(organization: organization, directory: directory, summary: summary)
         // What is written to the files is stored in the warehouse afterwards, byte for byte.
-        var documents: [(kind: ReportDocument.Kind, content: Data)] = []
+        var documents: [GeneratedDocument] = []
         if wantsJSON {
             let summaryURL = directory.appendingPathComponent("summary.json")
             let content = try ReportJSON.encode(summary)
             try writer.write(content, to: summaryURL)
             files.summaryJSON = summaryURL
             files.patientsJSON = patientsURL
-            documents.append((.summary, content))
+            documents.append(GeneratedDocument(kind: .summary, content: Array(content)))
         }
         if configuration.formats.contains(.html) {
             let htmlURL = directory.appendingPathComponent("report.html")
             let content = Data(HTMLReportWriter().render(summary).utf8)
             try writer.write(content, to: htmlURL)
             files.reportHTML = htmlURL
-            documents.append((.reportHTML, content))
+            documents.append(GeneratedDocument(kind: .html, content: Array(content)))
         }
         if !documents.isEmpty {
-            try await client.withUnwrappedTransaction(logger: logger) { connection in
-                for document in documents {
-                    try await ReportDocumentStore.store(
-                        document.kind, content: Array(document.content), contentType: document.kind.contentType,
-                        generatedAt: asOf, runID: runID, organization: id, on: connection, logger: logger)
-                }
-            }
+            try await warehouse.store(documents, organization: id, generatedAt: asOf, runID: runID, logger: logger)
         }
         let elapsed = (ContinuousClock.now - started).components
         let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
@@ -242,17 +236,17 @@ public struct ReportGenerator: Sendable {
     /// Writes several organizations' files, up to ``Configuration/Options/maximumConcurrentOrganizations`` at a time,
     /// and returns each one's outcome in the order asked.
     ///
-    /// Each organization is written exactly as ``generate(organization:asOf:runID:client:logger:)`` writes it, in
-    /// its own transaction on its own connection; running several at once overlaps one organization's queries with
-    /// another's encoding and file writes. An organization that fails does not stop the others: its result holds the
+    /// Each organization is written exactly as ``generate(organization:asOf:runID:windows:warehouse:logger:)`` writes
+    /// it, in its own transaction on its own connection; running several at once overlaps one organization's queries
+    /// with another's encoding and file writes. An organization that fails does not stop the others: its result holds the
     /// error. Pass the summaries of the successes to ``writeIndex(summaries:asOf:)``.
     ///
     /// - Parameters:
     ///   - requests: The organizations, with the instant and run for each.
-    ///   - client: A running client of the warehouse; it needs as many connections as organizations run at once.
+    ///   - warehouse: The warehouse; it needs as many connections as organizations run at once.
     ///   - logger: For the queries.
     /// - Returns: One result per request, in the same order.
-    public func generate(_ requests: [Request], client: PostgresClient, logger: Logger) async
+    public func generate(_ requests: [Request], warehouse: some ReportWarehouse, logger: Logger) async
         -> [Result<ReportFiles, any Error>]
     {
         let width = max(1, configuration.options.maximumConcurrentOrganizations)
@@ -266,7 +260,7 @@ public struct ReportGenerator: Sendable {
                     do {
                         let files = try await generate(
                             organization: request.organization, asOf: request.asOf, runID: request.runID,
-                            windows: request.windows, client: client, logger: logger)
+                            windows: request.windows, warehouse: warehouse, logger: logger)
                         return (index, .success(files))
                     } catch {
                         return (index, .failure(error))
@@ -283,22 +277,25 @@ public struct ReportGenerator: Sendable {
     /// Writes `<output>/index.json` and `index.html` listing `organizations` with their headline numbers.
     ///
     /// Reads each organization's summary again from the warehouse; use ``writeIndex(summaries:asOf:)`` with the
-    /// summaries ``generate(organization:asOf:runID:client:logger:)`` returned to avoid that.
+    /// summaries ``generate(organization:asOf:runID:windows:warehouse:logger:)`` returned to avoid that. Figures are
+    /// counted with the configuration's windows.
     ///
     /// - Parameters:
     ///   - organizations: The Clerk ids; listed sorted by id.
     ///   - asOf: The index's `generated_at` and the instant the figures are as of.
-    ///   - client: A running client of the warehouse.
+    ///   - warehouse: The warehouse to read.
     ///   - logger: For the queries.
     /// - Throws: ``ReportError`` or the database's errors.
-    public func writeIndex(organizations: [String], asOf: Date, client: PostgresClient, logger: Logger) async throws {
+    public func writeIndex(
+        organizations: [String], asOf: Date, warehouse: some ReportWarehouse, logger: Logger
+    ) async throws {
         var summaries: [OrganizationSummary] = []
         for organization in Set(organizations).sorted() {
             summaries.append(
                 try await makeSummary(
-                    organization: organization, asOf: asOf, runID: nil, client: client, logger: logger))
+                    organization: organization, asOf: asOf, runID: nil, warehouse: warehouse, logger: logger))
         }
-        try await writeIndex(summaries: summaries, asOf: asOf, client: client, logger: logger)
+        try await writeIndex(summaries: summaries, asOf: asOf, warehouse: warehouse, logger: logger)
     }
 
     /// Writes `<output>/index.json` and `index.html`: the organizations of `summaries`, and every other organization
@@ -317,15 +314,26 @@ public struct ReportGenerator: Sendable {
 
     /// ``writeIndex(summaries:asOf:)``, also listing organizations whose folder has a `report.html` but no
     /// `summary.json` (HTML-only output), with their figures read from the warehouse.
+    ///
+    /// - Parameters:
+    ///   - summaries: The organizations just written; listed sorted by id with the others.
+    ///   - asOf: The index's `generated_at` and the instant the HTML-only organizations' figures are as of.
+    ///   - windows: The windows HTML-only organizations were scored with, by organization id; an organization not in
+    ///     it is counted with the configuration's. Empty by default.
+    ///   - warehouse: The warehouse to read.
+    ///   - logger: For the queries.
+    /// - Throws: ``ReportError`` when a file cannot be written.
     public func writeIndex(
-        summaries: [OrganizationSummary], asOf: Date, client: PostgresClient, logger: Logger
+        summaries: [OrganizationSummary], asOf: Date, windows: [String: Windows] = [:],
+        warehouse: some ReportWarehouse, logger: Logger
     ) async throws {
         var all = summaries
         all += existingSummaries(excluding: Set(all.map(\.organization.organizationID)))
         let listed = Set(all.map(\.organization.organizationID))
         for organization in reportFolders().filter({ !listed.contains($0.organization) && $0.hasHTML }) {
             if let summary = try? await makeSummary(
-                organization: organization.organization, asOf: asOf, runID: nil, client: client, logger: logger)
+                organization: organization.organization, asOf: asOf, runID: nil,
+                windows: windows[organization.organization], warehouse: warehouse, logger: logger)
             {
                 all.append(summary)
             }

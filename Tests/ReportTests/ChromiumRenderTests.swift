@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Runner
 import TestSupport
 import Testing
 
@@ -43,8 +44,8 @@ struct ChromiumRenderTests {
             for organization in DemoLikeFixture.allOrganizations {
                 let files = try await generator.generate(
                     organization: organization, asOf: ReportFixture.asOf,
-                    runID: organization == ReportFixture.organization ? ReportFixture.runID : nil, client: client,
-                    logger: logger)
+                    runID: organization == ReportFixture.organization ? ReportFixture.runID : nil,
+                    warehouse: WarehouseReportAccess(client: client), logger: logger)
                 summaries.append(files.summary)
             }
             try generator.writeIndex(summaries: summaries, asOf: ReportFixture.asOf)

@@ -3,6 +3,7 @@ import Load
 import Logging
 import Pipeline
 import PostgresNIO
+import Runner
 import TestSupport
 import Testing
 
@@ -27,7 +28,7 @@ struct ReportGeneratorTests {
             let generator = ReportGenerator(configuration: .init(outputDirectory: Self.temporaryDirectory()))
             let summary = try await generator.makeSummary(
                 organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
-                client: client, logger: logger)
+                warehouse: WarehouseReportAccess(client: client), logger: logger)
             let org = ReportFixture.organization
             let asOf = ReportFixture.asOf
 
@@ -146,7 +147,7 @@ struct ReportGeneratorTests {
             let generator = ReportGenerator(configuration: .init(outputDirectory: output))
             let files = try await generator.generate(
                 organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
-                client: client, logger: logger)
+                warehouse: WarehouseReportAccess(client: client), logger: logger)
             let r = files.summary.reEngagement
             let model = try #require(r.model)
             #expect(model.status == "fitted")
@@ -179,7 +180,8 @@ struct ReportGeneratorTests {
             #expect(!html.contains("other organization"))
 
             let other = try await generator.makeSummary(
-                organization: ReportFixture.other, asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+                organization: ReportFixture.other, asOf: ReportFixture.asOf, runID: nil,
+                warehouse: WarehouseReportAccess(client: client), logger: logger)
             #expect(other.reEngagement.model?.status == "failed")
             #expect(other.reEngagement.callList.map(\.reason) == ["other organization"])
         }
@@ -195,7 +197,8 @@ struct ReportGeneratorTests {
             var summaries: [OrganizationSummary] = []
             for organization in [ReportFixture.organization, ReportFixture.other] {
                 let files = try await generator.generate(
-                    organization: organization, asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+                    organization: organization, asOf: ReportFixture.asOf, runID: nil,
+                    warehouse: WarehouseReportAccess(client: client), logger: logger)
                 summaries.append(files.summary)
             }
             try generator.writeIndex(summaries: summaries, asOf: ReportFixture.asOf)
@@ -266,10 +269,10 @@ struct ReportGeneratorTests {
                 let generator = ReportGenerator(configuration: .init(outputDirectory: output))
                 try await generator.generate(
                     organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
-                    client: client, logger: logger)
+                    warehouse: WarehouseReportAccess(client: client), logger: logger)
                 try await generator.writeIndex(
-                    organizations: [ReportFixture.organization], asOf: ReportFixture.asOf, client: client,
-                    logger: logger)
+                    organizations: [ReportFixture.organization], asOf: ReportFixture.asOf,
+                    warehouse: WarehouseReportAccess(client: client), logger: logger)
             }
             let names = [
                 "index.json", "index.html", "\(ReportFixture.organization)/summary.json",
@@ -306,7 +309,7 @@ struct ReportGeneratorTests {
             defer { try? FileManager.default.removeItem(at: output) }
             try await ReportGenerator(configuration: .init(outputDirectory: output)).generate(
                 organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
-                client: client, logger: logger)
+                warehouse: WarehouseReportAccess(client: client), logger: logger)
             let organization = try #require(OrganizationID(ReportFixture.organization))
             let (summary, html) = try await client.withConnection { connection in
                 try await connection.withReaderTransaction(organization: organization, logger: logger) {
@@ -344,15 +347,15 @@ struct ReportGeneratorTests {
             }
             for organization in [ReportFixture.organization, ReportFixture.other] {
                 try await ReportGenerator(configuration: .init(outputDirectory: one)).generate(
-                    organization: organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID, client: client,
-                    logger: logger)
+                    organization: organization, asOf: ReportFixture.asOf, runID: ReportFixture.runID,
+                    warehouse: WarehouseReportAccess(client: client), logger: logger)
             }
             let generator = ReportGenerator(
                 configuration: .init(outputDirectory: many, options: .init(maximumConcurrentOrganizations: 2)))
             let results = await generator.generate(
                 [ReportFixture.organization, "org_missing", ReportFixture.other].map {
                     ReportGenerator.Request(organization: $0, asOf: ReportFixture.asOf, runID: ReportFixture.runID)
-                }, client: client, logger: logger)
+                }, warehouse: WarehouseReportAccess(client: client), logger: logger)
             #expect(results.count == 3)
             #expect((try? results[0].get())?.organization == ReportFixture.organization)
             #expect((try? results[2].get())?.organization == ReportFixture.other)
@@ -374,12 +377,14 @@ struct ReportGeneratorTests {
             let generator = ReportGenerator(configuration: .init(outputDirectory: Self.temporaryDirectory()))
             let missing = await #expect(throws: ReportError.self) {
                 try await generator.generate(
-                    organization: "org_missing", asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+                    organization: "org_missing", asOf: ReportFixture.asOf, runID: nil,
+                    warehouse: WarehouseReportAccess(client: client), logger: logger)
             }
             #expect(missing?.code == .organizationNotFound)
             let traversal = await #expect(throws: ReportError.self) {
                 try await generator.generate(
-                    organization: "org_../../etc", asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+                    organization: "org_../../etc", asOf: ReportFixture.asOf, runID: nil,
+                    warehouse: WarehouseReportAccess(client: client), logger: logger)
             }
             #expect(traversal?.code == .invalidOrganizationID)
         }
@@ -401,8 +406,8 @@ struct ReportGeneratorTests {
             for organization in [ReportFixture.organization, ReportFixture.other] {
                 summaries.append(
                     try await generator.generate(
-                        organization: organization, asOf: ReportFixture.asOf, runID: nil, client: client,
-                        logger: logger
+                        organization: organization, asOf: ReportFixture.asOf, runID: nil,
+                        warehouse: WarehouseReportAccess(client: client), logger: logger
                     ).summary)
             }
             try generator.writeIndex(summaries: summaries, asOf: ReportFixture.asOf)
@@ -410,7 +415,8 @@ struct ReportGeneratorTests {
 
             // A later run of one organization (`--org`, or the other one failed) keeps the other in the index.
             let one = try await generator.generate(
-                organization: ReportFixture.other, asOf: ReportFixture.asOf, runID: nil, client: client, logger: logger)
+                organization: ReportFixture.other, asOf: ReportFixture.asOf, runID: nil,
+                warehouse: WarehouseReportAccess(client: client), logger: logger)
             try generator.writeIndex(summaries: [one.summary], asOf: ReportFixture.asOf)
             #expect(try indexed() == [ReportFixture.organization, ReportFixture.other])
 
@@ -419,7 +425,8 @@ struct ReportGeneratorTests {
             try FileManager.default.removeItem(
                 at: output.appendingPathComponent("\(ReportFixture.organization)/summary.json"))
             try await htmlOnly.writeIndex(
-                summaries: [one.summary], asOf: ReportFixture.asOf, client: client, logger: logger)
+                summaries: [one.summary], asOf: ReportFixture.asOf, warehouse: WarehouseReportAccess(client: client),
+                logger: logger)
             let html = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
             #expect(html.contains("\(ReportFixture.organization)/report.html"))
             #expect(html.contains("\(ReportFixture.other)/report.html"))
@@ -434,14 +441,49 @@ struct ReportGeneratorTests {
             defer { try? FileManager.default.removeItem(at: output) }
             let generator = ReportGenerator(configuration: .init(outputDirectory: output))
             let standard = try await generator.generate(
-                organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: nil, client: client,
-                logger: logger)
+                organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: nil,
+                warehouse: WarehouseReportAccess(client: client), logger: logger)
             let narrow = try await generator.generate(
                 organization: ReportFixture.organization, asOf: ReportFixture.asOf, runID: nil,
-                windows: .init(windowDays: 14, lateCancellationHours: 48), client: client, logger: logger)
+                windows: .init(windowDays: 14, lateCancellationHours: 48),
+                warehouse: WarehouseReportAccess(client: client), logger: logger)
             #expect(standard.summary.appointments.windowDays == 90)
             #expect(narrow.summary.appointments.windowDays == 14)
             #expect(narrow.summary.appointments.windowStart > standard.summary.appointments.windowStart)
+        }
+    }
+
+    @Test("the index counts an HTML-only organization's figures with the windows it was scored with")
+    func indexWindows() async throws {
+        try await TestDatabase.withFreshDatabase { client, _ in
+            try await ReportFixture.seed(client)
+            let output = Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: output) }
+            let warehouse = WarehouseReportAccess(client: client)
+            let organization = ReportFixture.organization
+            let narrow = ReportGenerator.Windows(windowDays: 14, lateCancellationHours: 48)
+            let generator = ReportGenerator(configuration: .init(outputDirectory: output))
+            let standard = try await generator.makeSummary(
+                organization: organization, asOf: ReportFixture.asOf, runID: nil, warehouse: warehouse, logger: logger)
+            let scored = try await generator.makeSummary(
+                organization: organization, asOf: ReportFixture.asOf, runID: nil, windows: narrow,
+                warehouse: warehouse, logger: logger)
+            #expect(scored.appointments.windowDays == 14)
+            #expect(scored.appointments.attendanceRate == 1.0)
+            #expect(standard.appointments.attendanceRate == 0.5)
+
+            try await generator.generate(
+                organization: organization, asOf: ReportFixture.asOf, runID: nil, warehouse: warehouse, logger: logger)
+            try FileManager.default.removeItem(at: output.appendingPathComponent("\(organization)/summary.json"))
+            func indexedRate(windows: [String: ReportGenerator.Windows]) async throws -> Double? {
+                try await generator.writeIndex(
+                    summaries: [], asOf: ReportFixture.asOf, windows: windows, warehouse: warehouse, logger: logger)
+                let index = try ReportJSON.makeDecoder().decode(
+                    ReportIndex.self, from: Data(contentsOf: output.appendingPathComponent("index.json")))
+                return try #require(index.organizations.first { $0.organizationID == organization }).attendanceRate
+            }
+            #expect(try await indexedRate(windows: [:]) == standard.appointments.attendanceRate)
+            #expect(try await indexedRate(windows: [organization: narrow]) == scored.appointments.attendanceRate)
         }
     }
 }

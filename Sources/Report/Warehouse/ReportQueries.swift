@@ -5,9 +5,10 @@ import PostgresNIO
 /// The SQL that reads one organization's figures out of the warehouse.
 ///
 /// Every query filters by `organization_id` and runs inside one reader transaction
-/// (`PostgresConnection.withReaderTransaction`): read-only, repeatable read, as `routiq_reader` with `routiq.org_id`
-/// set, so the figures come from one snapshot and row-level security holds them to the organization even where a
-/// filter were missing. Values always go through `PostgresQuery` interpolation (bind parameters).
+/// (``ReportWarehouse/withReaderTransaction(organization:statementTimeout:logger:_:)``): read-only, repeatable read, as
+/// `routiq_reader` with `routiq.org_id` set, so the figures come from one snapshot and row-level security holds them to
+/// the organization even where a filter were missing. Values always go through `PostgresQuery` interpolation (bind
+/// parameters).
 struct ReportQueries {
     let connection: PostgresConnection
     let organization: String

@@ -37,6 +37,7 @@ struct ReportStage: Sendable {
         logger: Logger
     ) async -> [OrganizationOutcome] {
         var outcomes = outcomes
+        let warehouse = WarehouseReportAccess(client: client)
         for (folder, formats) in folders.sorted(by: { $0.key < $1.key }) {
             let generator = ReportGenerator(
                 configuration: .init(
@@ -47,7 +48,7 @@ struct ReportStage: Sendable {
             let succeeded = outcomes.indices.filter { outcomes[$0].status == .succeeded }
             let results = await generator.generate(
                 succeeded.map { .init(organization: outcomes[$0].organization, asOf: asOf, runID: runID) },
-                client: client, logger: logger)
+                warehouse: warehouse, logger: logger)
             var summaries: [OrganizationSummary] = []
             for (index, result) in zip(succeeded, results) {
                 switch result {
@@ -63,7 +64,7 @@ struct ReportStage: Sendable {
                 }
             }
             do {
-                try await generator.writeIndex(summaries: summaries, asOf: asOf, client: client, logger: logger)
+                try await generator.writeIndex(summaries: summaries, asOf: asOf, warehouse: warehouse, logger: logger)
                 logger.info(
                     "reports written", metadata: ["routiq.path": "\(folder)", "routiq.orgs": "\(summaries.count)"])
             } catch {

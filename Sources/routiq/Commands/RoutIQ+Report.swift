@@ -4,6 +4,7 @@ import Load
 import Logging
 import Pipeline
 import Report
+import Runner
 
 extension RoutIQ {
     /// `routiq report`: regenerates reports from the warehouse without extracting anything.
@@ -53,6 +54,7 @@ extension RoutIQ {
             )
             try await CommandFailure.reporting {
                 try await DatabaseContext(environment: environment).withMigratedDatabase(logger: logger) { client in
+                    let warehouse = WarehouseReportAccess(client: client)
                     let registered = try await OrganizationStore(client: client).list(logger: logger).map(\.id)
                     let unknown = organizations.filter { !registered.contains($0) }
                     guard unknown.isEmpty else {
@@ -60,19 +62,24 @@ extension RoutIQ {
                             .notFound, "organizations not registered: \(unknown.joined(separator: ", "))")
                     }
                     let selected = organizations.isEmpty ? registered : organizations
-                    var requests: [ReportGenerator.Request] = []
-                    for organization in selected {
-                        let (runID, runAsOf, windows) = try await Self.lastRun(
+                    // Every organization's last run, also those not selected: the index may read the figures of an
+                    // organization whose folder holds only report.html, with the windows its run recorded.
+                    var lastRuns: [String: (UUID?, Date?, ReportGenerator.Windows?)] = [:]
+                    for organization in registered {
+                        lastRuns[organization] = try await Self.lastRun(
                             organization, history: RunHistory(client: client), logger: logger)
-                        requests.append(
-                            .init(
-                                organization: organization, asOf: fixedAsOf ?? runAsOf ?? Date(), runID: runID,
-                                windows: windows))
                     }
+                    let requests = selected.map { organization in
+                        let (runID, runAsOf, windows) = lastRuns[organization] ?? (nil, nil, nil)
+                        return ReportGenerator.Request(
+                            organization: organization, asOf: fixedAsOf ?? runAsOf ?? Date(), runID: runID,
+                            windows: windows)
+                    }
+                    let recordedWindows = lastRuns.compactMapValues { $0.2 }
                     var summaries: [OrganizationSummary] = []
                     var failures = 0
                     for (request, result) in zip(
-                        requests, await generator.generate(requests, client: client, logger: logger))
+                        requests, await generator.generate(requests, warehouse: warehouse, logger: logger))
                     {
                         switch result {
                         case .success(let files):
@@ -86,7 +93,8 @@ extension RoutIQ {
                     }
                     let latest = requests.map(\.asOf).max() ?? Date()
                     try await generator.writeIndex(
-                        summaries: summaries, asOf: fixedAsOf ?? latest, client: client, logger: logger)
+                        summaries: summaries, asOf: fixedAsOf ?? latest, windows: recordedWindows,
+                        warehouse: warehouse, logger: logger)
                     print("Index: \(URL(fileURLWithPath: output).appendingPathComponent("index.html").path)")
                     if failures > 0 { throw CommandFailure.someOrganizationsFailed }
                 }

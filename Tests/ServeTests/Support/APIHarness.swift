@@ -7,6 +7,7 @@ import NIOHTTP1
 import Pipeline
 import PostgresNIO
 import Report
+import Runner
 import Sandbox
 import Serve
 import TestSupport
@@ -73,8 +74,8 @@ struct APIHarness: Sendable {
                 let generator = ReportGenerator(configuration: .init(outputDirectory: output))
                 for organization in organizations {
                     try await generator.generate(
-                        organization: organization, asOf: APISeed.now, runID: APISeed.runID, client: client,
-                        logger: logger)
+                        organization: organization, asOf: APISeed.now, runID: APISeed.runID,
+                        warehouse: WarehouseReportAccess(client: client), logger: logger)
                 }
                 let fetcher = try JWKSHTTPFetcher(url: endpoints.clerkJWKSURL, httpClient: HTTPClient.shared)
                 let verifier = SessionTokenVerifier(
