@@ -18,7 +18,7 @@ struct RoutIQ: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, Report.self, Validate.self, DB.self, Orgs.self, Vault.self, History.self, Quarantine.self,
-            Phone.self, SandboxCommand.self, Serve.self,
+            Phone.self, SandboxCommand.self, Serve.self, Schedule.self,
         ]
     )
 

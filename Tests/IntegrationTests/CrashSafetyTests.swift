@@ -226,7 +226,12 @@ struct ChildRunner: Sendable {
 
     /// Creates a runner of a pipeline of `organizations` sandbox clinics of `patients` each, with Chatwoot allowed
     /// `chatwootPerMinute` requests a minute (1 keeps organizations waiting on their request budget).
-    init(organizations: Int = 2, patients: Int = 120, chatwootPerMinute: Int = 100_000) throws {
+    ///
+    /// With `schedule` (and `fullSchedule`), the pipeline carries those cron expressions (`--due`, `routiq schedule`).
+    init(
+        organizations: Int = 2, patients: Int = 120, chatwootPerMinute: Int = 100_000, schedule: String? = nil,
+        fullSchedule: String? = nil
+    ) throws {
         executable = try RoutiqExecutable.locate()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("routiq-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -235,7 +240,7 @@ struct ChildRunner: Sendable {
             version: 1
             name: crash-safety
             organizations: all
-            timezone_from: organization
+            timezone_from: organization\(schedule.map { "\nschedule: \"\($0)\"" } ?? "")\(fullSchedule.map { "\nfull_schedule: \"\($0)\"" } ?? "")
             sandbox:
               seed: 7
               organizations: \(organizations)
@@ -275,11 +280,11 @@ struct ChildRunner: Sendable {
     /// log event (if the process gets that far).
     func run(
         database: DatabaseEndpoint, killAt point: CrashSafetyTests.KillPoint?, signal: Int32 = SIGKILL,
-        arguments: [String] = []
+        arguments: [String] = [], command: String = "run"
     ) async throws -> Result {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["run", pipeline.path, "--log-level", "debug", "--log-format", "json"] + arguments
+        process.arguments = [command, pipeline.path, "--log-level", "debug", "--log-format", "json"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = database.urlIncludingPassword
         environment["CREDENTIALS_ENCRYPTION_KEY"] = Data(repeating: 7, count: 32).base64EncodedString()

@@ -31,9 +31,12 @@ public struct PipelineDefinition: Sendable, Hashable {
     public var organizations: OrganizationSelection
     /// Where day boundaries come from; ``TimeZoneSource/organization`` by default.
     public var timeZoneSource: TimeZoneSource
-    /// A five-field cron expression used by `routiq schedule`; `nil` when the pipeline is run by hand or by an
-    /// external scheduler.
+    /// A five-field cron expression, in each organization's time zone, that `routiq run --due` and `routiq schedule`
+    /// follow; `nil` when the pipeline is run by hand or by an external scheduler.
     public var schedule: String?
+    /// A second cron expression (`full_schedule:`): a due run whose latest full slot has passed since the last
+    /// successful full run is a full run (e.g. weekly, to reconcile deletions); `nil` for never.
+    public var fullSchedule: String? = nil
     /// HTTP settings shared by every extract stage.
     public var http: HTTPSettings
     /// When set, the run starts an in-process sandbox and points every source at it.

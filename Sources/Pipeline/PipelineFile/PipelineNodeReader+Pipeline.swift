@@ -3,7 +3,9 @@ import Yams
 
 extension PipelineNodeReader {
     static let topLevelKeys = [
-        "version", "name", "description", "organizations", "timezone_from", "schedule", "http", "sandbox", "stages",
+        "version", "name", "description", "organizations", "timezone_from", "schedule", "full_schedule", "http",
+        "sandbox",
+        "stages",
     ]
 
     /// Reads the whole file. Returns a definition even when there are errors (the caller discards it then).
@@ -21,18 +23,10 @@ extension PipelineNodeReader {
         let description = top.optionalString("description") ?? ""
         let organizations = readOrganizations(top)
         let timeZoneSource = readTimeZoneSource(top)
-        var schedule: String?
-        if let scalar = top.string("schedule") {
-            if let problem = CronExpression.problem(in: scalar.value) {
-                // The problem quotes parts of the expression: only say it when nothing was expanded into it.
-                error(
-                    scalar.location,
-                    scalar.isInterpolated
-                        ? "'schedule' must be a cron expression with 5 fields (minute hour day-of-month month day-of-week), got \(scalar.quoted)"
-                        : "'schedule' \(problem)")
-            } else {
-                schedule = scalar.value
-            }
+        let schedule = readSchedule(top, key: "schedule")
+        let fullSchedule = readSchedule(top, key: "full_schedule")
+        if fullSchedule != nil, schedule == nil, let entry = top.entry("full_schedule") {
+            error(entry.keyLocation, "'full_schedule' needs a 'schedule': it only decides which due runs are full")
         }
         let http = readHTTP(top)
         let sandbox = readSandbox(top)
@@ -53,7 +47,7 @@ extension PipelineNodeReader {
                 "missing 'http.contact_email': the APIs require a contact e-mail in the User-Agent (Cliniko rejects requests without one)"
             )
         }
-        return PipelineDefinition(
+        var definition = PipelineDefinition(
             version: version,
             name: name,
             description: description,
@@ -64,6 +58,8 @@ extension PipelineNodeReader {
             sandbox: sandbox,
             stages: stages
         )
+        definition.fullSchedule = fullSchedule
+        return definition
     }
 
     private func readVersion(_ top: MappingSection) -> Int {
@@ -205,5 +201,18 @@ extension PipelineNodeReader {
     static func isPlausibleEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
+    }
+
+    /// A cron expression under `key`, or `nil` (with an error at its location when it is not valid).
+    private func readSchedule(_ top: MappingSection, key: String) -> String? {
+        guard let scalar = top.string(key) else { return nil }
+        guard let problem = CronExpression.problem(in: scalar.value) else { return scalar.value }
+        // The problem quotes parts of the expression: only say it when nothing was expanded into it.
+        error(
+            scalar.location,
+            scalar.isInterpolated
+                ? "'\(key)' must be a cron expression with 5 fields (minute hour day-of-month month day-of-week), got \(scalar.quoted)"
+                : "'\(key)' \(problem)")
+        return nil
     }
 }

@@ -36,6 +36,8 @@ package struct OrganizationOutcome: Sendable, Codable {
     package var plan: [DryRunPlan.Source]? = nil
     /// How long its final transaction was held, in seconds, when it committed.
     package var transactionSeconds: Double? = nil
+    /// With `--due`: what the schedule decided for it, and why.
+    package var due: DueSchedule.Decision? = nil
 
     /// Creates an outcome.
     ///

@@ -84,10 +84,5 @@ extension OrganizationRunner {
         logger.debug("patients scored", metadata: ["routiq.rows": "\(scored)"])
     }
 
-    var timeZone: TimeZone {
-        switch definition.timeZoneSource {
-        case .organization: TimeZone(identifier: organization.timeZone) ?? .gmt
-        case .fixed(let identifier): TimeZone(identifier: identifier) ?? .gmt
-        }
-    }
+    var timeZone: TimeZone { definition.timeZone(of: organization) }
 }

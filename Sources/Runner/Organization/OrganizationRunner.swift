@@ -51,6 +51,8 @@ struct OrganizationRunner: Sendable {
     var batch: (claims: BatchClaimStore, startedAt: Date)? = nil
     /// Bounds how many organizations are in their final transaction at once; unbounded when `nil`.
     var mergeGate: MergeGate? = nil
+    /// With `--due`: what the schedule decided; checked again under the lock, where a peer's success shows.
+    var due: DueSchedule.Decision? = nil
     let logger: Logger
 
     /// Lends connections for the organization's short pieces of work.
@@ -88,10 +90,11 @@ struct OrganizationRunner: Sendable {
                 try await runLocked(outcome: empty, logger: runLogger)
             }
         } catch let held as OrganizationLock.Held {
-            if let batch {
-                // A peer of the batch runs it: not a failure of this worker.
+            if batch != nil || due != nil {
+                // A peer of the batch (or of the schedule) runs it: not a failure of this worker.
                 outcome.status = .taken
-                outcome.message = "taken by another worker of batch \(batch.claims.batch)"
+                outcome.message =
+                    batch.map { "taken by another worker of batch \($0.claims.batch)" } ?? "taken by another worker"
                 logger.info("organization taken by another worker; skipping it")
             } else {
                 outcome.status = .skipped
@@ -141,6 +144,20 @@ struct OrganizationRunner: Sendable {
                     "another worker of batch \(batch.claims.batch) ran it (\(status)); it is retried when the batch "
                     + "is started again"
                 logger.info("organization ended in another worker of this batch; skipping it")
+                return outcome
+            }
+        }
+        if let due {
+            let pipeline = definition.name
+            let organization = organization.id
+            let mark = try await database.withConnection { connection in
+                try await ScheduleMarks(pipeline: pipeline).mark(
+                    organization: organization, on: connection, logger: logger)
+            }
+            if DueSchedule.isAlreadyCovered(due, by: mark) {
+                outcome.status = .done
+                outcome.message = "already ran since its scheduled time"
+                logger.info("organization already ran since its scheduled time; skipping it")
                 return outcome
             }
         }

@@ -44,6 +44,9 @@ package struct PipelineRun: Sendable {
     /// `--batch`: the batch this process shares with other workers given the same id (``BatchClaimStore``);
     /// `nil` for a run of its own.
     package var batch: String? = nil
+    /// `--due`: only the organizations the pipeline's `schedule:` makes due now (``DueSchedule``), each as a full run
+    /// when its `full_schedule:` says so.
+    package var due = false
     /// Where the run logs.
     package var logger: Logger
 
@@ -156,7 +159,7 @@ package struct PipelineRun: Sendable {
         -> [OrganizationOutcome]
     {
         let reports = ReportStage(definition: definition)
-        guard !reports.isEmpty, !isDryRun, !stop.isRequested else { return outcomes }
+        guard !reports.isEmpty, !isDryRun, !stop.isRequested, !outcomes.isEmpty else { return outcomes }
         observer?.runStageStarted("report")
         if outcomes.contains(where: { $0.status == .succeeded }) {
             do {
@@ -177,12 +180,33 @@ package struct PipelineRun: Sendable {
         vault: CredentialVault,
         registration: SandboxRegistration?
     ) async throws -> [OrganizationOutcome] {
-        let selected = try await selectOrganizations(client: client, registration: registration)
+        var selected = try await selectOrganizations(client: client, registration: registration)
         if selected.isEmpty {
             logger.warning("no organizations to run; register one with `routiq orgs add`")
             return []
         }
+        var decisions: [String: DueSchedule.Decision] = [:]
+        if due {
+            decisions = try await decideDue(selected, asOf: asOf, client: client)
+            if !isDryRun {
+                let due = selected.filter { decisions[$0.id]?.isDue == true }
+                logger.info(
+                    due.isEmpty ? "nothing is due" : "organizations due",
+                    metadata: ["routiq.orgs": "\(due.count)", "routiq.not_due": "\(selected.count - due.count)"])
+                selected = due
+                if selected.isEmpty { return [] }
+            }
+        }
         let credentials = CredentialStore(client: client, vault: vault)
+        if isDryRun, due {
+            return selected.map { organization in
+                var outcome = OrganizationOutcome(
+                    organization: organization.id, status: .succeeded, message: nil, totals: .init(), resources: [],
+                    seconds: 0)
+                outcome.due = decisions[organization.id]
+                return outcome
+            }
+        }
         if isDryRun {
             var plans: [OrganizationOutcome] = []
             for organization in selected {
@@ -196,11 +220,11 @@ package struct PipelineRun: Sendable {
         await warnWhenConnectionsAreShort(client: client)
         // The process's lock session: every organization's advisory lock lives on this one connection for as long as
         // the organization runs, so a worker needs a handful of connections however many organizations it runs.
-        let run = self
+        let (run, organizations, dueDecisions) = (self, selected, decisions)
         return try await client.withConnection(leaseTimeout: leaseTimeout, abandon: stop.latch) { lockSession in
             try await run.runOrganizations(
-                selected, asOf: asOf, locks: OrganizationLocks(connection: lockSession), client: client,
-                credentials: credentials, registration: registration)
+                organizations, asOf: asOf, locks: OrganizationLocks(connection: lockSession), client: client,
+                credentials: credentials, registration: registration, decisions: dueDecisions)
         }
     }
 
@@ -211,7 +235,8 @@ package struct PipelineRun: Sendable {
         locks: OrganizationLocks,
         client: PostgresClient,
         credentials: CredentialStore,
-        registration: SandboxRegistration?
+        registration: SandboxRegistration?,
+        decisions: [String: DueSchedule.Decision]
     ) async throws -> [OrganizationOutcome] {
         let host = ProcessInfo.processInfo.hostName
         let watch = ConnectionLossWatch()
@@ -235,8 +260,10 @@ package struct PipelineRun: Sendable {
                     group.addTask { notStarted }
                     return
                 }
+                let decision = decisions[organization.id]
                 var runner = OrganizationRunner(
-                    organization: organization, definition: definition, runID: runID, asOf: asOf, forceFull: forceFull,
+                    organization: organization, definition: definition, runID: runID, asOf: asOf,
+                    forceFull: forceFull || decision?.isFull == true,
                     startedBy: actor, host: host, overrides: registration?.overrides(for: organization.id) ?? .init(),
                     client: client, credentials: credentials, httpClient: .sharedForExtract, stop: stop, locks: locks,
                     logger: logger
@@ -247,6 +274,7 @@ package struct PipelineRun: Sendable {
                 runner.lossWatch = watch
                 runner.batch = batchClaims
                 runner.mergeGate = mergeGate
+                runner.due = decision
                 watch.started(organization.id)
                 group.addTask { await runner.run() }
             }
@@ -266,6 +294,33 @@ package struct PipelineRun: Sendable {
             group.cancelAll()
             return outcomes.sorted { $0.organization < $1.organization }
         }
+    }
+
+    /// Decides, for each organization, whether the schedule makes it due now (``DueSchedule``).
+    private func decideDue(_ organizations: [Organization], asOf: Date, client: PostgresClient) async throws
+        -> [String: DueSchedule.Decision]
+    {
+        guard let schedule = DueSchedule(definition: definition) else {
+            throw DatabaseError(.invalidInput, "--due needs a 'schedule:' in pipeline '\(definition.name)'")
+        }
+        let (pipeline, logger) = (definition.name, logger)
+        let marks = try await client.withConnection(leaseTimeout: leaseTimeout, abandon: stop.latch) { connection in
+            try await ScheduleMarks(pipeline: pipeline).marks(on: connection, logger: logger)
+        }
+        var decisions: [String: DueSchedule.Decision] = [:]
+        for organization in organizations {
+            let decision = schedule.decide(
+                organization: organization.id, now: asOf, timeZone: definition.timeZone(of: organization),
+                mark: marks[organization.id] ?? .init())
+            decisions[organization.id] = decision
+            logger.debug(
+                "schedule decision",
+                metadata: [
+                    "routiq.org": "\(organization.id)", "routiq.due": "\(decision.isDue)",
+                    "routiq.full": "\(decision.isFull)",
+                ])
+        }
+        return decisions
     }
 
     /// Checks every second whether the run can still finish; when every organization still running lost its

@@ -54,6 +54,15 @@ extension RoutIQ {
         var batch: String?
 
         @Flag(
+            help: """
+                Run only the organizations whose scheduled time (the pipeline's 'schedule:', in each clinic's time \
+                zone) has passed with no successful run since; a full run when 'full_schedule:' says so. Meant to be \
+                called every few minutes (cron, a systemd timer, a Kubernetes CronJob); with --dry-run, lists what is \
+                due and why.
+                """)
+        var due = false
+
+        @Flag(
             help:
                 "Validate, resolve organizations, credentials and cursors, print what each source would read, and stop."
         )
@@ -95,6 +104,9 @@ extension RoutIQ {
             if let batch, batch.isEmpty || batch.count > 200 || batch.contains(where: \.isNewline) {
                 throw ValidationError("--batch must be 1 to 200 characters on one line")
             }
+            if due, batch != nil {
+                throw ValidationError("--due and --batch do not go together: due runs are coordinated by the schedule")
+            }
             if let asOf, Instant.parse(asOf) == nil {
                 throw ValidationError("--as-of must be an ISO-8601 instant such as 2026-03-01T00:00:00Z")
             }
@@ -114,6 +126,13 @@ extension RoutIQ {
                 FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
             }
             guard let definition = parsed.definition else { throw CommandFailure.invalidConfiguration }
+            if due, definition.schedule == nil {
+                FileHandle.standardError.write(
+                    Data(
+                        "\(pipeline): error: --due needs a 'schedule:' (a cron expression) in the pipeline file\n".utf8)
+                )
+                throw CommandFailure.invalidConfiguration
+            }
             let started = ContinuousClock.now
             let runID = UUID()
             let context = DatabaseContext(environment: environment)
@@ -124,6 +143,7 @@ extension RoutIQ {
             )
             configured.maxRejects = maxRejects.flatMap(RejectLimit.parse)
             configured.batch = batch
+            configured.due = due
             configured.observer = display?.progress
             let (dryRun, metricsJSON, metricsProm) = (self.dryRun, self.metricsJSON, self.metricsProm)
             configured.abandon = { outcomes in

@@ -58,6 +58,7 @@ struct GlobalOptions: ParsableArguments {
 }
 
 extension RoutIQ.Run: LoggingCommand {}
+extension RoutIQ.Schedule: LoggingCommand {}
 extension RoutIQ.Report: LoggingCommand {}
 extension RoutIQ.History: LoggingCommand {}
 extension RoutIQ.DB.Start: LoggingCommand {}

@@ -5,6 +5,22 @@ extension RunSummary {
     /// Prints the end-of-run table to standard output: per organization its status and figures (with `dryRun`, what
     /// each source would read), then one line with the run's totals.
     func print(dryRun: Bool) {
+        if dryRun, outcomes.contains(where: { $0.due != nil }) {
+            var plan = TextTable(["ORGANIZATION", "DUE", "RUN", "WHY"])
+            for outcome in outcomes {
+                guard let due = outcome.due else { continue }
+                plan.append([
+                    outcome.organization, due.isDue ? "yes" : "no",
+                    due.isDue ? (due.isFull ? "full" : "incremental") : "-",
+                    due.reason,
+                ])
+            }
+            Swift.print(plan.rendered)
+            let count = outcomes.filter { $0.due?.isDue == true }.count
+            Swift.print(
+                "dry run of '\(pipeline)' --due: \(count) of \(outcomes.count) organization(s) due; nothing was run")
+            return
+        }
         if dryRun {
             var plan = TextTable(["ORGANIZATION", "SOURCE", "CREDENTIAL", "READS", "RESOURCES"])
             for outcome in outcomes {
