@@ -34,7 +34,8 @@ struct PrometheusTextfileTests {
     @Test("the whole file, exactly: run gauges, then organization gauges from the run records")
     func exactOutput() {
         let file = PrometheusTextfile(
-            pipeline: "nightly", outcomes: [Self.outcome("org_a", .succeeded, quarantined: 2), Self.outcome("org_b", .failed)],
+            pipeline: "nightly",
+            outcomes: [Self.outcome("org_a", .succeeded, quarantined: 2), Self.outcome("org_b", .failed)],
             standings: Self.standings, seconds: 12.5, finishedAt: Self.finishedAt)
         let expected = """
             # HELP routiq_run_last_exit_status Exit status of the pipeline's last run here: 0 every organization succeeded or was another worker's, 1 some organization failed, was stopped or was held by another run.
@@ -110,7 +111,8 @@ struct PrometheusTextfileTests {
         #expect(!text.contains("# TYPE routiq_organization_"), "no organization family without the records")
         #expect(!PrometheusText.samples(in: text).contains { $0.name.hasPrefix("routiq_organization_") })
         #expect(text.contains("routiq_run_history_loaded{pipeline=\"nightly\"} 0\n"))
-        #expect(text.contains("routiq_run_last_exit_status{pipeline=\"nightly\"} 0\n"), "taken and done are not failures")
+        #expect(
+            text.contains("routiq_run_last_exit_status{pipeline=\"nightly\"} 0\n"), "taken and done are not failures")
         #expect(text.contains("routiq_run_last_organizations{pipeline=\"nightly\",status=\"taken\"} 1\n"))
         #expect(PrometheusText.problems(in: text) == [])
     }
@@ -189,7 +191,8 @@ struct PrometheusTextfileTests {
         #expect(!PrometheusText.problems(in: String(good.dropLast())).isEmpty, "no final line feed")
         #expect(!PrometheusText.problems(in: "a_b 1\n").isEmpty, "a sample without TYPE")
         #expect(!PrometheusText.problems(in: good + "a_b{x=\"1\"} 2\n").isEmpty, "a duplicate series")
-        #expect(!PrometheusText.problems(in: good + "# HELP c Help.\n# TYPE c gauge\nc 1\na_b 2\n").isEmpty,
+        #expect(
+            !PrometheusText.problems(in: good + "# HELP c Help.\n# TYPE c gauge\nc 1\na_b 2\n").isEmpty,
             "a family split in two")
         #expect(!PrometheusText.problems(in: good + "a_b{x=\"2\"} 1 1772323200000\n").isEmpty, "a timestamp")
         #expect(!PrometheusText.problems(in: "# TYPE 1a gauge\n1a 1\n").isEmpty, "a bad metric name")

@@ -10,7 +10,9 @@ public enum PrometheusText {
     }
 
     static func isMetricName(_ name: Substring) -> Bool {
-        guard let first = name.first, first.isASCII, first.isLetter || first == "_" || first == ":" else { return false }
+        guard let first = name.first, first.isASCII, first.isLetter || first == "_" || first == ":" else {
+            return false
+        }
         return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") }
     }
 
@@ -71,7 +73,9 @@ public enum PrometheusText {
                 }
                 guard closed else { return .failure(Problem("unterminated label value in \(line)")) }
                 labels[String(label)] = value
-                if rest.first == "," { rest = rest.dropFirst() } else if rest.first != "}" {
+                if rest.first == "," {
+                    rest = rest.dropFirst()
+                } else if rest.first != "}" {
                     return .failure(Problem("expected , or } in \(line)"))
                 }
             }
