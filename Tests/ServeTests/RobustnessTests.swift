@@ -54,7 +54,9 @@ struct RobustnessTests {
             try await hold.release()
             #expect(reply.status == 503)
             #expect(reply.headers["Retry-After"].first != nil)
-            #expect(waited < .seconds(5))
+            // The connection is held until after the reply, so without the lease timeout the request would never be
+            // answered; the bound is loose because the test shares two cores with the rest of the suite.
+            #expect(waited < .seconds(30))
             let metrics = try await api.get("/metrics").text
             #expect(metrics.contains("routiq_api_db_lease_timeouts_total 1"))
             #expect(try await api.get("/\(api.organizationA)/patients", token: token).status == 200)
@@ -76,7 +78,9 @@ struct RobustnessTests {
             let waited = ContinuousClock.now - started
             try await hold.release()
             #expect(reply.status == 503)
-            #expect(waited < .seconds(5))
+            // The connection is held until after the reply, so without the lease timeout the request would never be
+            // answered; the bound is loose because the test shares two cores with the rest of the suite.
+            #expect(waited < .seconds(30))
         }
     }
 
