@@ -39,10 +39,10 @@ extension RoutIQ {
 
         @Option(
             help: """
-                Organizations run at once (16 by default). Each holds a database connection only while it uses one, \
+                Organizations run at once (64 by default). Each holds a database connection only while it uses one, \
                 so the pool stays at about 10 connections at any width.
                 """)
-        var concurrency: Int = 16
+        var concurrency: Int = 64
 
         @Option(
             help: ArgumentHelp(

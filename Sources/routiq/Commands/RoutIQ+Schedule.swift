@@ -24,8 +24,8 @@ extension RoutIQ {
         @Argument(help: ArgumentHelp("The pipeline file, e.g. pipelines/nightly.yml.", valueName: "pipeline"))
         var pipeline: String
 
-        @Option(help: "Organizations run at once within one evaluation (16 by default).")
-        var concurrency: Int = 16
+        @Option(help: "Organizations run at once within one evaluation (64 by default).")
+        var concurrency: Int = 64
 
         @Option(
             help: ArgumentHelp(
