@@ -88,7 +88,9 @@ struct DeployFilesTests {
         do {
             parsed = try RoutIQ.parseAsRoot(arguments)
         } catch {
-            Issue.record("\(source): `routiq \(arguments.joined(separator: " "))` does not parse: \(RoutIQ.fullMessage(for: error))")
+            Issue.record(
+                "\(source): `routiq \(arguments.joined(separator: " "))` does not parse: \(RoutIQ.fullMessage(for: error))"
+            )
         }
         let process = Process()
         process.executableURL = try RoutiqExecutable.locate()
@@ -119,11 +121,13 @@ struct DeployFilesTests {
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "if --help started rejecting unknown flags, this note is out of date")
-        #expect(Self.routiqArguments(inShellLine: "flock -n /l sh -c 'exec /usr/bin/routiq run a.yml --due' >>log 2>&1")
-            == ["run", "a.yml", "--due"])
-        #expect(Self.routiqArguments(inShellLine: "/usr/local/bin/routiq schedule \"my file.yml\"") == [
-            "schedule", "my file.yml",
-        ])
+        #expect(
+            Self.routiqArguments(inShellLine: "flock -n /l sh -c 'exec /usr/bin/routiq run a.yml --due' >>log 2>&1")
+                == ["run", "a.yml", "--due"])
+        #expect(
+            Self.routiqArguments(inShellLine: "/usr/local/bin/routiq schedule \"my file.yml\"") == [
+                "schedule", "my file.yml",
+            ])
         #expect(Self.routiqArguments(inShellLine: "/usr/bin/true") == nil)
     }
 
@@ -166,7 +170,9 @@ struct DeployFilesTests {
         let service = try Self.contents("systemd/routiq.service")
         #expect(service.contains("\nType=oneshot\n"))
         let run = try #require(
-            Self.routiqArguments(inShellLine: String(service.split(separator: "\n").first { $0.hasPrefix("ExecStart=") }!.dropFirst(10))))
+            Self.routiqArguments(
+                inShellLine: String(service.split(separator: "\n").first { $0.hasPrefix("ExecStart=") }!.dropFirst(10)))
+        )
         #expect(run.first == "run" && run.contains("--due") && run.contains("--metrics-prom"))
         let timer = try Self.contents("systemd/routiq.timer")
         #expect(timer.contains("\nOnCalendar=*:0/10\n") && timer.contains("\nUnit=routiq.service\n"))
@@ -252,7 +258,9 @@ struct DeployFilesTests {
         #expect(process.terminationStatus == 0, "\(text)")
     }
 
-    @Test("Dockerfile: multi-stage, Swift 6.3 to build, non-root runtime with CA certificates and tzdata; ENTRYPOINT + CMD parse")
+    @Test(
+        "Dockerfile: multi-stage, Swift 6.3 to build, non-root runtime with CA certificates and tzdata; ENTRYPOINT + CMD parse"
+    )
     func dockerfile() throws {
         let text = try Self.contents("Dockerfile")
         let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
@@ -272,6 +280,7 @@ struct DeployFilesTests {
         #expect(entrypoint == ["routiq"])
         let arguments = try exec("CMD")
         try Self.expectParses(arguments, from: "Dockerfile")
-        #expect(FileManager.default.fileExists(atPath: Self.deploy.appendingPathComponent("Dockerfile.dockerignore").path))
+        #expect(
+            FileManager.default.fileExists(atPath: Self.deploy.appendingPathComponent("Dockerfile.dockerignore").path))
     }
 }
