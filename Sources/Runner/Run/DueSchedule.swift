@@ -46,8 +46,8 @@ package struct DueSchedule: Sendable {
     package func decide(organization: String, now: Date, timeZone: TimeZone, mark: ScheduleMarks.Mark) -> Decision {
         let slot = schedule.latest(atOrBefore: now, in: timeZone)
         let fullSlot = fullSchedule?.latest(atOrBefore: now, in: timeZone)
-        let covered = slot.map { slot in mark.lastSuccess.map { $0 >= slot } ?? false } ?? true
-        let fullCovered = fullSlot.map { slot in mark.lastFullSuccess.map { $0 >= slot } ?? false } ?? true
+        let covered = Self.reaches(mark.lastSuccess, slot)
+        let fullCovered = Self.reaches(mark.lastFullSuccess, fullSlot)
         let isDue = !covered || !fullCovered
         let last = mark.lastSuccess.map { "last success as of \(Self.format($0, in: timeZone))" } ?? "never succeeded"
         let reason: String
@@ -70,12 +70,14 @@ package struct DueSchedule: Sendable {
     /// Whether `mark` (read again under the organization's lock) shows that a peer already ran what `decision` asked
     /// for.
     package static func isAlreadyCovered(_ decision: Decision, by mark: ScheduleMarks.Mark) -> Bool {
-        let covered = decision.slot.map { slot in mark.lastSuccess.map { $0 >= slot } ?? false } ?? true
-        let fullCovered =
-            decision.isFull
-            ? decision.fullSlot.map { slot in mark.lastFullSuccess.map { $0 >= slot } ?? false } ?? true
-            : true
-        return covered && fullCovered
+        reaches(mark.lastSuccess, decision.slot)
+            && (!decision.isFull || reaches(mark.lastFullSuccess, decision.fullSlot))
+    }
+
+    /// Whether a run as of `success` covers `slot`: there is no slot, or the run saw the data as of it or later.
+    private static func reaches(_ success: Date?, _ slot: Date?) -> Bool {
+        guard let slot else { return true }
+        return success.map { $0 >= slot } ?? false
     }
 
     /// `2026-12-07 02:00 Australia/Sydney (2026-12-06T15:00:00Z)`.

@@ -120,19 +120,7 @@ extension RoutIQ {
         func run(display: TerminalProgressDisplay?) async throws {
             let environment = RuntimeEnvironment()
             let logger = options.makeLogger(environment: environment)
-            let parsed = PipelineFileParser(configuration: .init(environment: environment.variables))
-                .parse(contentsOf: URL(fileURLWithPath: pipeline), displayName: pipeline)
-            for diagnostic in parsed.diagnostics {
-                FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
-            }
-            guard let definition = parsed.definition else { throw CommandFailure.invalidConfiguration }
-            if due, definition.schedule == nil {
-                FileHandle.standardError.write(
-                    Data(
-                        "\(pipeline): error: --due needs a 'schedule:' (a cron expression) in the pipeline file\n".utf8)
-                )
-                throw CommandFailure.invalidConfiguration
-            }
+            let definition = try environment.pipeline(at: pipeline, scheduledFor: due ? "--due" : nil)
             let started = ContinuousClock.now
             let runID = UUID()
             let context = DatabaseContext(environment: environment)

@@ -45,17 +45,7 @@ extension RoutIQ {
         func run() async throws {
             let environment = RuntimeEnvironment()
             let logger = options.makeLogger(environment: environment)
-            let parsed = PipelineFileParser(configuration: .init(environment: environment.variables))
-                .parse(contentsOf: URL(fileURLWithPath: pipeline), displayName: pipeline)
-            for diagnostic in parsed.diagnostics {
-                FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
-            }
-            guard let definition = parsed.definition else { throw CommandFailure.invalidConfiguration }
-            guard definition.schedule != nil else {
-                FileHandle.standardError.write(
-                    Data("\(pipeline): error: `routiq schedule` needs a 'schedule:' (a cron expression)\n".utf8))
-                throw CommandFailure.invalidConfiguration
-            }
+            let definition = try environment.pipeline(at: pipeline, scheduledFor: "`routiq schedule`")
             let context = DatabaseContext(environment: environment)
             let (concurrency, metricsProm, actor) = (self.concurrency, self.metricsProm, environment.actor)
             try await CommandFailure.reporting {
